@@ -1,0 +1,54 @@
+package io.tollgate.admin;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.jboss.resteasy.reactive.RestPath;
+
+import io.smallrye.mutiny.Uni;
+import io.tollgate.admin.dto.KeyResponse;
+import io.tollgate.admin.dto.RotateKeyRequest;
+import io.tollgate.apikey.ApiKeyService;
+
+@Path("/admin/v1/keys")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@SecurityRequirement(name = "adminToken")
+public class KeyAdminResource {
+
+    private final ApiKeyService keys;
+    private final Clock clock;
+
+    public KeyAdminResource(ApiKeyService keys, Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    @POST
+    @Path("/{keyId}/revoke")
+    public Uni<KeyResponse> revoke(@RestPath UUID keyId) {
+        return keys.revoke(keyId).map(k -> KeyResponse.of(k, now()));
+    }
+
+    /** A new secret; the previous one keeps working for {@code gracePeriodSeconds} (default 0). */
+    @POST
+    @Path("/{keyId}/rotate")
+    public Uni<KeyResponse> rotate(@RestPath UUID keyId, RotateKeyRequest request) {
+        long grace = request == null || request.gracePeriodSeconds() == null ? 0 : request.gracePeriodSeconds();
+        return keys.rotate(keyId, Duration.ofSeconds(grace))
+                .map(issued -> KeyResponse.of(issued.key(), now(), issued.secret()));
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock);
+    }
+}

@@ -1,0 +1,15 @@
+package io.tollgate.admin.dto;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import io.tollgate.tenant.Tenant;
+
+public record TenantResponse(UUID id, String name, String status, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+        OffsetDateTime disabledAt) {
+
+    public static TenantResponse of(Tenant t) {
+        return new TenantResponse(t.id, t.name, t.disabled() ? "disabled" : "active", t.createdAt, t.updatedAt,
+                t.disabledAt);
+    }
+}

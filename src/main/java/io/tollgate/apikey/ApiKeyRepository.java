@@ -1,0 +1,39 @@
+package io.tollgate.apikey;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID> {
+
+    public Uni<List<ApiKey>> listByTenant(UUID tenantId) {
+        return list("tenantId", Sort.by("createdAt").and("id"), tenantId);
+    }
+
+    public Uni<Void> insertSecret(UUID keyId, byte[] hash, OffsetDateTime createdAt) {
+        return getSession().chain(s -> s.createNativeQuery(
+                "insert into api_key_secret (hash, key_id, created_at) values (:hash, :keyId, :createdAt)")
+                .setParameter("hash", hash).setParameter("keyId", keyId).setParameter("createdAt", createdAt)
+                .executeUpdate()).replaceWithVoid();
+    }
+
+    /** Ends the still-valid secrets of a key at {@code until} (a rotation's grace period). */
+    public Uni<Integer> expireSecrets(UUID keyId, OffsetDateTime until) {
+        return getSession().chain(s -> s.createNativeQuery(
+                "update api_key_secret set expires_at = :until where key_id = :keyId and (expires_at is null or expires_at > :until)")
+                .setParameter("until", until).setParameter("keyId", keyId).executeUpdate());
+    }
+
+    /** Tells every replica's key cache (LISTEN tollgate_key_changes) that this key changed. */
+    public Uni<Void> notifyChanged(UUID keyId) {
+        return getSession().chain(s -> s.createNativeQuery("select cast(pg_notify('tollgate_key_changes', :p) as text)")
+                .setParameter("p", "key:" + keyId).getSingleResult()).replaceWithVoid();
+    }
+}

@@ -1,0 +1,89 @@
+package io.tollgate.auth;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+
+/**
+ * Revocation on every replica at once: services NOTIFY {@code tollgate_key_changes} in the transaction that changes
+ * a key or tenant; each instance LISTENs and drops the affected cache entries. After a lost connection every entry
+ * is dropped, since notifications may have been missed meanwhile.
+ */
+@ApplicationScoped
+public class KeyChangeListener {
+
+    static final String CHANNEL = "tollgate_key_changes";
+    private static final Logger LOG = Logger.getLogger(KeyChangeListener.class);
+
+    private final KeyAuthenticator authenticator;
+    private final Vertx vertx;
+    private final String url;
+    private final Optional<String> username;
+    private final Optional<String> password;
+    private final Optional<String> sslMode;
+    private final boolean trustAll;
+    private PgSubscriber subscriber;
+
+    public KeyChangeListener(KeyAuthenticator authenticator, Vertx vertx,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
+            @ConfigProperty(name = "quarkus.datasource.reactive.postgresql.ssl-mode") Optional<String> sslMode,
+            @ConfigProperty(name = "quarkus.datasource.reactive.trust-all", defaultValue = "false") boolean trustAll) {
+        this.authenticator = authenticator;
+        this.vertx = vertx;
+        this.url = url;
+        this.username = username;
+        this.password = password;
+        this.sslMode = sslMode;
+        this.trustAll = trustAll;
+    }
+
+    void start(@Observes StartupEvent event) {
+        PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url);
+        username.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
+        sslMode.ifPresent(mode -> options.setSslMode(SslMode.of(mode)));
+        options.setTrustAll(trustAll);
+        subscriber = PgSubscriber.subscriber(vertx, options);
+        subscriber.reconnectPolicy(retries -> 1000L);
+        subscriber.channel(CHANNEL).handler(this::onNotification).subscribeHandler(v -> {
+            // (re)subscribed: whatever was missed while disconnected is unknown
+            authenticator.invalidateAll();
+        });
+        subscriber.closeHandler(v -> LOG.warn("Lost the key-change subscription; reconnecting"));
+        subscriber.connect().onFailure(e -> LOG.warnf("Key-change subscription not connected yet: %s", e.toString()));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (subscriber != null) {
+            subscriber.close();
+        }
+    }
+
+    void onNotification(String payload) {
+        try {
+            if (payload.startsWith("key:")) {
+                authenticator.invalidateKey(UUID.fromString(payload.substring(4)));
+            } else if (payload.startsWith("tenant:")) {
+                authenticator.invalidateTenant(UUID.fromString(payload.substring(7)));
+            } else {
+                authenticator.invalidateAll();
+            }
+        } catch (IllegalArgumentException e) {
+            authenticator.invalidateAll();
+        }
+    }
+}

@@ -1,0 +1,452 @@
+package io.tollgate.proxy;
+
+import java.time.Clock;
+import java.util.Map;
+
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.tollgate.auth.Caller;
+import io.tollgate.auth.KeyAuthenticator;
+import io.tollgate.error.ErrorResponse;
+import io.tollgate.error.ErrorType;
+import io.tollgate.error.ErrorWriter;
+import io.tollgate.error.GatewayException;
+import io.tollgate.platform.RequestIds;
+import io.tollgate.upstream.Upstream;
+import io.tollgate.upstream.UpstreamClient;
+import io.tollgate.upstream.UpstreamExchange;
+import io.tollgate.upstream.UpstreamRegistry;
+import io.tollgate.usage.PromptSize;
+import io.tollgate.usage.StreamUsage;
+import io.tollgate.usage.Tokens;
+import io.tollgate.usage.UsageEvent;
+import io.tollgate.usage.UsageExtractor;
+import io.tollgate.usage.UsageRecorder;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The hot path: read and check the request, find who is calling and which upstream serves the model, forward, and
+ * relay the answer (streams event by event, as they arrive), then queue the usage row. Runs on the event loop and
+ * never blocks.
+ */
+@Singleton
+public class ProxyHandler {
+
+    private static final Logger LOG = Logger.getLogger(ProxyHandler.class);
+    /** Status recorded when the client went away before its answer was complete (nginx's convention). */
+    static final int CLIENT_CLOSED = 499;
+
+    private final KeyAuthenticator authenticator;
+    private final UpstreamRegistry registry;
+    private final UpstreamClient client;
+    private final UsageRecorder recorder;
+    private final ErrorWriter errors;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final Map<String, String> aliases;
+    private final long maxBodySize;
+
+    public ProxyHandler(KeyAuthenticator authenticator, UpstreamRegistry registry, UpstreamClient client,
+            UsageRecorder recorder, ErrorWriter errors, ObjectMapper mapper, Clock clock, ProxyConfig config) {
+        this.authenticator = authenticator;
+        this.registry = registry;
+        this.client = client;
+        this.recorder = recorder;
+        this.errors = errors;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.aliases = Map.copyOf(config.aliases());
+        this.maxBodySize = config.maxBodySize().asLongValue();
+    }
+
+    void handle(RoutingContext ctx, Endpoint endpoint) {
+        Call call = new Call(ctx, endpoint, RequestIds.of(ctx), System.nanoTime());
+        HttpServerRequest request = ctx.request();
+        if (endpoint == Endpoint.MCP_SERVERS) {
+            authenticate(call, null);
+            return;
+        }
+        String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declared != null && parseLong(declared) > maxBodySize) {
+            tooLarge(call);
+            return;
+        }
+        Buffer body = Buffer.buffer(declared != null ? (int) Math.max(0, Math.min(parseLong(declared), 1 << 20)) : 4096);
+        request.handler(chunk -> {
+            if (call.rejected) {
+                return;
+            }
+            if (body.length() + chunk.length() > maxBodySize) {
+                tooLarge(call);
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.exceptionHandler(e -> call.rejected = true);
+        request.endHandler(v -> {
+            if (!call.rejected) {
+                authenticate(call, body);
+            }
+        });
+        request.resume();
+    }
+
+    private void tooLarge(Call call) {
+        call.rejected = true;
+        call.ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        fail(call, new GatewayException(413, ErrorType.INVALID_REQUEST, "request_too_large",
+                "Request body is larger than " + maxBodySize + " bytes"));
+    }
+
+    private void authenticate(Call call, Buffer body) {
+        authenticator.authenticate(presentedKey(call.ctx.request())).subscribe().with(caller -> {
+            call.caller = caller;
+            try {
+                if (body == null) {
+                    forward(call, registry.defaultUpstream().orElseThrow(() -> GatewayException.unavailable(
+                            "no_upstream", "No upstream is configured")), null, null);
+                } else {
+                    prepare(call, body);
+                }
+            } catch (GatewayException e) {
+                fail(call, e);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Request %s failed", call.requestId);
+                fail(call, new GatewayException(500, ErrorType.API, "internal_error", "Internal error"));
+            }
+        }, failure -> fail(call, failure));
+    }
+
+    /** Parses and checks the body, applies the alias, and rewrites what must be rewritten for the upstream. */
+    private void prepare(Call call, Buffer body) {
+        JsonNode parsed;
+        try {
+            parsed = body.length() == 0 ? null : mapper.readTree(body.getBytes());
+        } catch (java.io.IOException e) {
+            throw new GatewayException(400, ErrorType.INVALID_REQUEST, "invalid_json", null,
+                    "The request body is not valid JSON", Map.of());
+        }
+        if (!(parsed instanceof ObjectNode json)) {
+            throw new GatewayException(400, ErrorType.INVALID_REQUEST, "invalid_json", null,
+                    "The request body must be a JSON object", Map.of());
+        }
+        JsonNode modelNode = json.get("model");
+        if (modelNode == null || !modelNode.isTextual() || modelNode.asText().isBlank()) {
+            throw new GatewayException(400, ErrorType.INVALID_REQUEST, "missing_model", "model",
+                    "You must provide a model parameter", Map.of());
+        }
+        String requested = modelNode.asText();
+        String model = aliases.getOrDefault(requested, requested);
+        call.requestedModel = requested;
+        call.upstreamModel = model;
+        if (!call.caller.mayUse(requested) && !call.caller.mayUse(model)) {
+            throw new GatewayException(403, ErrorType.PERMISSION, "model_not_allowed", "model",
+                    "This API key may not use the model '" + requested + "'", Map.of());
+        }
+        Upstream upstream = registry.route(model).orElseThrow(() -> new GatewayException(404,
+                ErrorType.INVALID_REQUEST, "model_not_found", "model", "The model '" + requested + "' does not exist",
+                Map.of()));
+        boolean modified = !model.equals(requested);
+        if (modified) {
+            json.put("model", model);
+        }
+        Endpoint endpoint = call.endpoint;
+        call.streamed = endpoint.alwaysStreams || (json.path("stream").asBoolean(false)
+                && (endpoint == Endpoint.CHAT || endpoint == Endpoint.MESSAGES));
+        if (endpoint == Endpoint.CHAT && call.streamed && !json.path("stream_options").path("include_usage").asBoolean(false)) {
+            // ask for usage so the stream can be billed; the client will not see it (StreamUsage strips it)
+            JsonNode options = json.get("stream_options");
+            ObjectNode streamOptions = options instanceof ObjectNode o ? o : json.putObject("stream_options");
+            streamOptions.put("include_usage", true);
+            call.stripUsage = true;
+            modified = true;
+        }
+        if (endpoint == Endpoint.EMBEDDINGS) {
+            String encoding = json.path("encoding_format").asText("");
+            if (encoding.equals("float") || encoding.equals("base64")) {
+                json.put("encoding_format", "raw");
+                call.base64Embeddings = encoding.equals("base64");
+                modified = true;
+            }
+        }
+        if (call.streamed) {
+            call.promptChars = PromptSize.chars(json);
+        }
+        Buffer out;
+        try {
+            out = modified ? Buffer.buffer(mapper.writeValueAsBytes(json)) : body;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        forward(call, upstream, out, json);
+    }
+
+    private void forward(Call call, Upstream upstream, Buffer body, JsonNode json) {
+        call.upstream = upstream;
+        HttpServerRequest request = call.ctx.request();
+        MultiMap headers = HeaderPolicy.upstreamRequestHeaders(request.headers(), upstream.key(),
+                call.endpoint.anthropicAuth, call.requestId);
+        if (body != null) {
+            headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
+        }
+        HttpServerResponse response = call.ctx.response();
+        response.closeHandler(v -> clientClosed(call));
+        client.open(upstream, call.endpoint == Endpoint.MCP_SERVERS ? HttpMethod.GET : HttpMethod.POST,
+                call.endpoint.path, headers, body)
+                .onSuccess(exchange -> {
+                    call.exchange = exchange;
+                    if (call.done) {
+                        exchange.cancel();
+                        return;
+                    }
+                    relay(call, exchange.response());
+                })
+                .onFailure(e -> upstreamFailed(call, e));
+    }
+
+    private void relay(Call call, HttpClientResponse upstream) {
+        HttpServerResponse response = call.ctx.response();
+        int status = upstream.statusCode();
+        call.status = status;
+        String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
+        boolean eventStream = status == 200 && contentType != null && contentType.startsWith("text/event-stream");
+        if (eventStream) {
+            relayStream(call, upstream);
+            return;
+        }
+        upstream.body().onSuccess(body -> {
+            if (call.done) {
+                return;
+            }
+            response.setStatusCode(status);
+            HeaderPolicy.copyResponseHeaders(upstream.headers(), response.headers(), call.upstream.key());
+            Buffer out = body;
+            Tokens tokens = Tokens.NONE;
+            JsonNode json = parseJson(body);
+            if (status >= 200 && status < 300 && json != null) {
+                tokens = UsageExtractor.fromJson(call.endpoint.usage, json);
+                if (call.base64Embeddings) {
+                    EmbeddingEncoding.toBase64(json);
+                    out = Buffer.buffer(writeBytes(json));
+                }
+            } else if (status >= 400 && json == null) {
+                out = Buffer.buffer(errors.json(ErrorResponse.of("The upstream answered " + status
+                        + " with a body that is not JSON", status >= 500 ? ErrorType.API : ErrorType.INVALID_REQUEST,
+                        "upstream_error")));
+                response.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+            }
+            call.done = true;
+            response.end(out);
+            record(call, tokens, true);
+        }).onFailure(e -> upstreamFailed(call, e));
+    }
+
+    private void relayStream(Call call, HttpClientResponse upstream) {
+        HttpServerResponse response = call.ctx.response();
+        response.setStatusCode(200);
+        HeaderPolicy.copyResponseHeaders(upstream.headers(), response.headers(), call.upstream.key());
+        response.setChunked(true);
+        response.headers().set(HttpHeaders.CACHE_CONTROL, "no-cache");
+        StreamUsage usage = StreamUsage.of(call.endpoint.usage, call.stripUsage, call.promptChars, mapper);
+        call.streamUsage = usage;
+        SseEventSplitter splitter = new SseEventSplitter();
+        upstream.handler(chunk -> {
+            if (call.done) {
+                return;
+            }
+            splitter.feed(chunk, event -> {
+                String replacement = usage.onEvent(event.event(), event.data());
+                if (replacement == null) {
+                    response.write(event.raw());
+                } else if (replacement != StreamUsage.DROP) {
+                    response.write(reframe(event, replacement));
+                }
+            });
+            if (response.writeQueueFull()) {
+                upstream.pause();
+                response.drainHandler(v -> upstream.resume());
+            }
+        });
+        upstream.endHandler(v -> {
+            if (call.done) {
+                return;
+            }
+            call.done = true;
+            Buffer rest = splitter.remainder();
+            if (rest.length() > 0) {
+                response.write(rest);
+            }
+            response.end();
+            record(call, usage.tokens(), usage.finished());
+        });
+        upstream.exceptionHandler(e -> {
+            if (call.done) {
+                return;
+            }
+            call.done = true;
+            LOG.warnf("Request %s: upstream stream broke after it started: %s", call.requestId, e.toString());
+            response.end(errorEvent(call.endpoint, isTimeout(e)
+                    ? "The upstream stopped sending; the stream was ended"
+                    : "The upstream stream broke off"));
+            record(call, usage.tokens(), false);
+        });
+        upstream.resume();
+    }
+
+    private void clientClosed(Call call) {
+        if (call.done) {
+            return;
+        }
+        call.done = true;
+        if (call.exchange != null) {
+            call.exchange.cancel();
+        }
+        if (call.upstream != null && call.caller != null) {
+            if (call.streamUsage == null) {
+                call.status = CLIENT_CLOSED;
+            }
+            record(call, call.streamUsage != null ? call.streamUsage.tokens() : Tokens.NONE, false);
+        }
+    }
+
+    private void upstreamFailed(Call call, Throwable e) {
+        if (call.done) {
+            return;
+        }
+        GatewayException error;
+        if (isTimeout(e)) {
+            error = new GatewayException(504, ErrorType.API, "upstream_timeout", "The upstream did not answer in time");
+        } else {
+            error = new GatewayException(502, ErrorType.API, "upstream_unreachable",
+                    "The upstream could not be reached or closed the connection");
+        }
+        LOG.warnf("Request %s: upstream %s failed: %s", call.requestId, call.upstream.name(), e.toString());
+        call.status = error.status();
+        call.done = true;
+        errors.write(call.ctx.response(), error);
+        record(call, Tokens.NONE, false);
+    }
+
+    private void fail(Call call, Throwable failure) {
+        call.done = true;
+        if (failure instanceof GatewayException e) {
+            errors.write(call.ctx.response(), e);
+        } else {
+            LOG.errorf(failure, "Request %s failed", call.requestId);
+            errors.write(call.ctx.response(), new GatewayException(500, ErrorType.API, "internal_error", "Internal error"));
+        }
+    }
+
+    private void record(Call call, Tokens tokens, boolean completed) {
+        recorder.record(new UsageEvent(call.requestId, call.caller.tenantId(), call.caller.keyId(),
+                call.endpoint.label(), call.requestedModel, call.upstreamModel, call.upstream.name(), call.status,
+                tokens, call.streamed || call.streamUsage != null, completed,
+                (int) ((System.nanoTime() - call.startNanos) / 1_000_000), clock.instant()));
+    }
+
+    /** {@code Authorization: Bearer <key>} (OpenAI SDKs) or {@code x-api-key: <key>} (Anthropic SDKs). */
+    static String presentedKey(HttpServerRequest request) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7).strip();
+        }
+        String apiKey = request.getHeader("x-api-key");
+        return apiKey == null ? null : apiKey.strip();
+    }
+
+    private Buffer reframe(SseEvent event, String data) {
+        String framed = (event.event() != null ? "event: " + event.event() + "\n" : "") + "data: " + data + "\n\n";
+        return Buffer.buffer(framed);
+    }
+
+    private Buffer errorEvent(Endpoint endpoint, String message) {
+        String framed;
+        if (endpoint == Endpoint.MESSAGES) {
+            framed = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\""
+                    + message + "\"}}\n\n";
+        } else {
+            String body = errors.json(ErrorResponse.of(message, ErrorType.API, "upstream_stream_error"));
+            framed = (endpoint == Endpoint.AGENTS ? "event: error\n" : "") + "data: " + body + "\n\n";
+        }
+        return Buffer.buffer(framed);
+    }
+
+    private JsonNode parseJson(Buffer body) {
+        if (body.length() == 0) {
+            return null;
+        }
+        byte first = body.getByte(0);
+        if (first != '{' && first != '[' && first != ' ' && first != '\n') {
+            return null;
+        }
+        try {
+            return mapper.readTree(body.getBytes());
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private byte[] writeBytes(JsonNode json) {
+        try {
+            return mapper.writeValueAsBytes(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        return e instanceof java.util.concurrent.TimeoutException
+                || e.getClass().getSimpleName().contains("Timeout")
+                || (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout"));
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The state of one client request, confined to its event loop. */
+    private static final class Call {
+        final RoutingContext ctx;
+        final Endpoint endpoint;
+        final String requestId;
+        final long startNanos;
+        Caller caller;
+        Upstream upstream;
+        UpstreamExchange exchange;
+        StreamUsage streamUsage;
+        String requestedModel;
+        String upstreamModel;
+        int status;
+        boolean streamed;
+        boolean stripUsage;
+        boolean base64Embeddings;
+        long promptChars;
+        boolean rejected;
+        boolean done;
+
+        Call(RoutingContext ctx, Endpoint endpoint, String requestId, long startNanos) {
+            this.ctx = ctx;
+            this.endpoint = endpoint;
+            this.requestId = requestId;
+            this.startNanos = startNanos;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.tollgate.proxy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.tollgate.auth.Caller;
+import io.tollgate.auth.KeyAuthenticator;
+import io.tollgate.error.ErrorType;
+import io.tollgate.error.ErrorWriter;
+import io.tollgate.error.GatewayException;
+import io.tollgate.upstream.UpstreamRegistry;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The client API under {@code /v1}. These are Vert.x routes rather than REST resources: a proxy relays the
+ * upstream's status, headers and bytes as they come, which a resource method's return type cannot express without
+ * buffering, and the hot path is cheaper without the resource pipeline.
+ */
+@Singleton
+public class ProxyRoutes {
+
+    private final ProxyHandler handler;
+    private final KeyAuthenticator authenticator;
+    private final UpstreamRegistry registry;
+    private final ErrorWriter errors;
+    private final ObjectMapper mapper;
+    private final Map<String, String> aliases;
+
+    public ProxyRoutes(ProxyHandler handler, KeyAuthenticator authenticator, UpstreamRegistry registry,
+            ErrorWriter errors, ObjectMapper mapper, ProxyConfig config) {
+        this.handler = handler;
+        this.authenticator = authenticator;
+        this.registry = registry;
+        this.errors = errors;
+        this.mapper = mapper;
+        this.aliases = Map.copyOf(config.aliases());
+    }
+
+    void register(@Observes Router router) {
+        for (Endpoint endpoint : Endpoint.values()) {
+            HttpMethod method = endpoint == Endpoint.MCP_SERVERS ? HttpMethod.GET : HttpMethod.POST;
+            router.route(method, endpoint.path).order(-100).handler(ctx -> handler.handle(ctx, endpoint));
+            router.route(endpoint.path).order(-99).handler(ctx -> errors.write(ctx.response(), new GatewayException(
+                    405, ErrorType.INVALID_REQUEST, "method_not_allowed", "Use " + method + " on " + endpoint.path)));
+        }
+        router.get("/v1/models").order(-100).handler(this::listModels);
+        router.get("/v1/models/:model").order(-100).handler(this::getModel);
+        router.route("/v1/*").order(10_000).handler(ctx -> errors.write(ctx.response(),
+                GatewayException.notFound("unknown_url", "Unknown request URL: " + ctx.request().method() + " "
+                        + ctx.request().path())));
+    }
+
+    /** Heroku has no {@code /v1/models}; tollgate answers it: the models this key may use, with their aliases. */
+    private void listModels(RoutingContext ctx) {
+        authenticator.authenticate(ProxyHandler.presentedKey(ctx.request())).subscribe().with(caller -> {
+            List<Map<String, Object>> data = new ArrayList<>();
+            for (String model : visibleModels(caller)) {
+                data.add(modelObject(model));
+            }
+            json(ctx, Map.of("object", "list", "data", data));
+        }, failure -> fail(ctx, failure));
+    }
+
+    private void getModel(RoutingContext ctx) {
+        String model = ctx.pathParam("model");
+        authenticator.authenticate(ProxyHandler.presentedKey(ctx.request())).subscribe().with(caller -> {
+            if (visibleModels(caller).contains(model)) {
+                json(ctx, modelObject(model));
+            } else {
+                errors.write(ctx.response(),
+                        GatewayException.notFound("model_not_found", "The model '" + model + "' does not exist"));
+            }
+        }, failure -> fail(ctx, failure));
+    }
+
+    private Set<String> visibleModels(Caller caller) {
+        Set<String> served = registry.models();
+        Set<String> visible = new TreeSet<>();
+        for (String model : served) {
+            if (caller.mayUse(model)) {
+                visible.add(model);
+            }
+        }
+        aliases.forEach((alias, target) -> {
+            if (served.contains(target) && (caller.mayUse(alias) || caller.mayUse(target))) {
+                visible.add(alias);
+            }
+        });
+        return visible;
+    }
+
+    private static Map<String, Object> modelObject(String id) {
+        return Map.of("id", id, "object", "model", "created", 0, "owned_by", "heroku");
+    }
+
+    private void json(RoutingContext ctx, Object body) {
+        try {
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(mapper.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            ctx.fail(e);
+        }
+    }
+
+    private void fail(RoutingContext ctx, Throwable failure) {
+        if (failure instanceof GatewayException e) {
+            errors.write(ctx.response(), e);
+        } else {
+            ctx.fail(failure);
+        }
+    }
+}

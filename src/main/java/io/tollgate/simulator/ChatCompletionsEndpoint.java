@@ -1,0 +1,128 @@
+package io.tollgate.simulator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** {@code POST /v1/chat/completions}: OpenAI chat completions, JSON (§6.2) or SSE chunks (§6.3). */
+final class ChatCompletionsEndpoint extends Endpoint {
+
+    ChatCompletionsEndpoint(RateLimiter limiter) {
+        super(limiter);
+    }
+
+    @Override
+    void handle(Exchange exchange) {
+        String key = bearerKey(exchange);
+        ObjectNode body = body(exchange);
+        SimulatedModels.Model model = model(exchange, body, key, SimulatedModels.Kind.CHAT);
+        JsonNode messages = messages(body, "system", "user", "assistant", "tool");
+        optionalNumber(body, "temperature", 0, 1);
+        optionalNumber(body, "top_p", 0, 1);
+        Integer maxCompletion = optionalInt(body, "max_completion_tokens", 1, Integer.MAX_VALUE);
+        Integer maxTokens = optionalInt(body, "max_tokens", 1, Integer.MAX_VALUE);
+        boolean stream = optionalBoolean(body, "stream");
+        JsonNode streamOptions = body.path("stream_options");
+        boolean includeUsage = streamOptions.path("include_usage").asBoolean(false);
+
+        int prompt = TokenCount.ofMessages(messages);
+        int wanted = exchange.replyTokens();
+        Integer cap = maxCompletion != null ? maxCompletion : maxTokens;
+        int produced = cap == null ? wanted : Math.min(wanted, cap);
+        String finishReason = produced < wanted ? "length" : "stop";
+        Map<String, String> limitHeaders = rateLimit(exchange, key, model, prompt + produced);
+
+        Reply reply = new Reply(chatCompletionId(), now(), model.id(), prompt, produced, finishReason);
+        if (stream) {
+            stream(exchange, reply, includeUsage, limitHeaders);
+        } else {
+            exchange.success(reply.completion(), limitHeaders);
+        }
+    }
+
+    private static void stream(Exchange exchange, Reply reply, boolean includeUsage, Map<String, String> headers) {
+        UsageMode mode = exchange.options.usageMode();
+        // OpenAI marks usage as null on every chunk only when it will send usage at all
+        boolean nullUsage = mode == UsageMode.ON_FINAL_CHUNK || mode == UsageMode.INCLUDE_USAGE && includeUsage;
+        String prefix = exchange.options.dataSpace() ? "data: " : "data:";
+        List<String> frames = new ArrayList<>();
+
+        ObjectNode roleDelta = Json.object();
+        roleDelta.put("role", "assistant");
+        roleDelta.put("content", "");
+        frames.add(frame(prefix, reply.chunk(roleDelta, null, nullUsage)));
+        for (int i = 0; i < reply.completionTokens; i++) {
+            ObjectNode delta = Json.object();
+            delta.put("content", SimulatedContent.replyPiece(i));
+            frames.add(frame(prefix, reply.chunk(delta, null, nullUsage)));
+        }
+        int closingIndex = frames.size();
+        ObjectNode last = reply.chunk(Json.object(), reply.finishReason, nullUsage);
+        if (mode == UsageMode.ON_FINAL_CHUNK) {
+            last.set("usage", usage(reply.promptTokens, reply.completionTokens));
+        }
+        frames.add(frame(prefix, last));
+        if (mode == UsageMode.INCLUDE_USAGE && includeUsage) {
+            ObjectNode usageChunk = reply.header("chat.completion.chunk");
+            usageChunk.set("choices", Json.array());
+            usageChunk.set("usage", usage(reply.promptTokens, reply.completionTokens));
+            frames.add(frame(prefix, usageChunk));
+        }
+        frames.add(prefix + "[DONE]\n\n");
+
+        int status = exchange.streamFault() == null || exchange.streamFault().status() == 0
+                ? 500
+                : exchange.streamFault().status();
+        String error = prefix + Json.write(ErrorBodies.heroku(status, ErrorBodies.defaultMessage(status))) + "\n\n";
+        SseStream.play(exchange, headers, frames, closingIndex, error);
+    }
+
+    private static String frame(String prefix, JsonNode chunk) {
+        return prefix + Json.write(chunk) + "\n\n";
+    }
+
+    private record Reply(String id, long created, String model, int promptTokens, int completionTokens,
+            String finishReason) {
+
+        ObjectNode header(String object) {
+            ObjectNode node = Json.object();
+            node.put("id", id);
+            node.put("object", object);
+            node.put("created", created);
+            node.put("model", model);
+            node.put("system_fingerprint", SYSTEM_FINGERPRINT);
+            return node;
+        }
+
+        ObjectNode completion() {
+            ObjectNode message = Json.object();
+            message.put("role", "assistant");
+            message.put("content", SimulatedContent.replyText(completionTokens));
+            message.putNull("refusal");
+            ObjectNode choice = Json.object();
+            choice.put("index", 0);
+            choice.set("message", message);
+            choice.put("finish_reason", finishReason);
+            ObjectNode completion = header("chat.completion");
+            completion.set("choices", Json.array().add(choice));
+            completion.set("usage", usage(promptTokens, completionTokens));
+            return completion;
+        }
+
+        ObjectNode chunk(ObjectNode delta, String finish, boolean nullUsage) {
+            ObjectNode choice = Json.object();
+            choice.put("index", 0);
+            choice.set("delta", delta);
+            choice.put("finish_reason", finish);
+            ObjectNode chunk = header("chat.completion.chunk");
+            chunk.set("choices", Json.array().add(choice));
+            if (nullUsage) {
+                chunk.putNull("usage");
+            }
+            return chunk;
+        }
+    }
+}
