@@ -17,12 +17,14 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Startup;
 
 /**
  * Which upstream serves a model. Upstreams come from Heroku's config vars, from {@code tollgate.upstreams.*}, and
  * in dev/test with neither, from the bundled simulator. An upstream that lists the model wins over one that serves
  * any model; a model no upstream serves is unknown (404).
  */
+@Startup
 @ApplicationScoped
 public class UpstreamRegistry {
 
