@@ -85,9 +85,14 @@ public class UpstreamRegistry {
         return models;
     }
 
-    /** The upstream for calls that name no model (MCP server listing): INFERENCE when present, else the first. */
+    /**
+     * The upstream for calls that name no model (MCP server listing): INFERENCE when present, else the first that
+     * serves any model, else the first.
+     */
     public Optional<Upstream> defaultUpstream() {
-        return upstreams.stream().findFirst();
+        return upstreams.stream().filter(u -> u.name().equals("inference")).findFirst()
+                .or(() -> upstreams.stream().filter(Upstream::anyModel).findFirst())
+                .or(() -> upstreams.stream().findFirst());
     }
 
     public List<Upstream> all() {

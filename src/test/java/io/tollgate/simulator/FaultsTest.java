@@ -10,8 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -161,16 +164,35 @@ class FaultsTest {
     void cutAfterEventsSendsThatManyEventsThenDropsTheConnection() throws IOException {
         simulator.enqueue(Fault.cutAfterEvents(2));
 
-        HttpResponse<InputStream> response = client.open(CHAT, HI_STREAM);
-        assertEquals(200, response.statusCode());
-        try (SseReader reader = new SseReader(response.body())) {
-            assertEquals("assistant", reader.next().json().get("choices").get(0).get("delta").get("role").asText());
-            assertEquals(SimulatedContent.replyPiece(0),
-                    reader.next().json().get("choices").get(0).get("delta").get("content").asText());
-            assertThrows(IOException.class, reader::next, "an unterminated chunked body is an error, not an end");
-        }
+        // a raw socket shows the exact bytes: the JDK client may drop buffered data once it sees the early EOF
+        String raw = rawExchange(CHAT, HI_STREAM);
+
+        assertTrue(raw.startsWith("HTTP/1.1 200 OK"), raw);
+        assertTrue(raw.toLowerCase().contains("transfer-encoding: chunked"));
+        List<SseEvent> events = SimulatorClient.events(dechunk(raw.substring(raw.indexOf("\r\n\r\n") + 4)));
+        assertEquals(2, events.size());
+        assertEquals("assistant", events.get(0).json().get("choices").get(0).get("delta").get("role").asText());
+        assertEquals(SimulatedContent.replyPiece(0),
+                events.get(1).json().get("choices").get(0).get("delta").get("content").asText());
+        assertFalse(raw.endsWith("0\r\n\r\n"), "the chunked body must stay unterminated");
         awaitLast(Outcome.FAULTED);
         assertEquals(Fault.Kind.CUT_AFTER_EVENTS, last().fault());
+    }
+
+    @Test
+    void cutAfterEventsLooksLikeABrokenStreamToAnHttpClient() throws IOException {
+        simulator.enqueue(Fault.cutAfterEvents(2));
+
+        HttpResponse<InputStream> response = client.open(CHAT, HI_STREAM);
+
+        assertEquals(200, response.statusCode());
+        try (SseReader reader = new SseReader(response.body())) {
+            assertThrows(IOException.class, () -> {
+                for (SseEvent event = reader.next(); event != null; event = reader.next()) {
+                    assertNotEquals("[DONE]", event.data());
+                }
+            }, "an unterminated chunked body is an error, not an end");
+        }
     }
 
     @Test
@@ -262,5 +284,33 @@ class FaultsTest {
         assertEquals(401, response.statusCode());
         assertEquals(Outcome.COMPLETED, last().outcome());
         assertTrue(simulator.pendingFaults().isEmpty(), "the request used the fault up");
+    }
+
+    /** Sends one request over a plain socket and returns every byte the simulator sent until it closed. */
+    private static String rawExchange(String path, String body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", simulator.port())) {
+            socket.setSoTimeout(5000);
+            byte[] content = body.getBytes(StandardCharsets.UTF_8);
+            String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + simulator.key()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + content.length + "\r\n\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(content);
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The payload of a chunked body, as far as it goes. */
+    private static String dechunk(String chunked) {
+        StringBuilder payload = new StringBuilder();
+        int at = 0;
+        while (at < chunked.length()) {
+            int lineEnd = chunked.indexOf("\r\n", at);
+            int size = Integer.parseInt(chunked.substring(at, lineEnd), 16);
+            payload.append(chunked, lineEnd + 2, lineEnd + 2 + size);
+            at = lineEnd + 2 + size + 2;
+        }
+        return payload.toString();
     }
 }

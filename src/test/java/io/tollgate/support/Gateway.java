@@ -27,7 +27,7 @@ public class Gateway {
     public static final String ADMIN_TOKEN = "test-admin-token";
 
     @Inject
-    Pool pool;
+    public Pool pool;
     @Inject
     UsageRecorder recorder;
     @Inject

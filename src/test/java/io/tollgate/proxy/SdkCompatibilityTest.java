@@ -1,0 +1,321 @@
+package io.tollgate.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.HttpResponseFor;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.NotFoundException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.CompletionUsage;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.models.images.Image;
+import com.openai.models.images.ImageGenerateParams;
+import com.openai.models.images.ImagesResponse;
+import com.openai.models.models.Model;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.tollgate.apikey.KeyFormat;
+import io.tollgate.simulator.SimulatedContent;
+import io.tollgate.support.Gateway;
+import io.tollgate.support.Sse;
+import io.vertx.mutiny.sqlclient.Row;
+
+/**
+ * The official OpenAI and Anthropic Java SDKs, unmodified, against the running gateway over real sockets: only the
+ * base URL and the key differ from what a user would write against the vendor.
+ */
+@QuarkusTest
+class SdkCompatibilityTest {
+
+    static final String PROMPT = "Hello there, simulator";
+
+    @Inject
+    Gateway gateway;
+    @Inject
+    ObjectMapper mapper;
+
+    String key;
+    OpenAIClient openAi;
+    AnthropicClient anthropic;
+
+    @BeforeEach
+    void setUp() {
+        gateway.simulator().reset();
+        key = gateway.newKeySecret();
+        openAi = openAi(key);
+        anthropic = AnthropicOkHttpClient.builder().baseUrl(Sse.uri("").toString()).apiKey(key).build();
+    }
+
+    @AfterEach
+    void closeClients() {
+        openAi.close();
+        anthropic.close();
+    }
+
+    // --- OpenAI Java SDK -------------------------------------------------------------------------------------
+
+    @Test
+    void openAiSdkReadsAChatCompletionWhoseUsageMatchesTheBilledRow() {
+        ChatCompletion completion;
+        String requestId;
+        try (HttpResponseFor<ChatCompletion> response = openAi.chat().completions().withRawResponse()
+                .create(chat("claude-4-5-haiku").build())) {
+            requestId = requestId(response.headers().values("x-request-id"));
+            completion = response.parse();
+        }
+        completion.validate();
+
+        String content = completion.choices().get(0).message().content().orElse("");
+        assertEquals(SimulatedContent.replyText(12), content, "the simulator's default reply");
+        CompletionUsage usage = completion.usage().orElseThrow();
+        Row row = gateway.usageRow(requestId);
+        assertEquals("chat/completions", row.getString("endpoint"));
+        assertEquals(usage.promptTokens(), row.getLong("input_tokens"));
+        assertEquals(usage.completionTokens(), row.getLong("output_tokens"));
+        assertEquals(usage.totalTokens(), row.getLong("total_tokens"));
+        assertFalse(row.getBoolean("streamed"));
+    }
+
+    @Test
+    void openAiSdkAssemblesAStreamedChatCompletion() {
+        List<ChatCompletionChunk> chunks;
+        String requestId;
+        try (HttpResponseFor<StreamResponse<ChatCompletionChunk>> response = openAi.chat().completions()
+                .withRawResponse().createStreaming(chat("claude-4-5-haiku").build());
+                StreamResponse<ChatCompletionChunk> stream = response.parse()) {
+            requestId = requestId(response.headers().values("x-request-id"));
+            chunks = stream.stream().collect(Collectors.toList());
+        }
+
+        String text = text(chunks);
+        assertFalse(text.isEmpty(), "no text in " + chunks.size() + " chunks");
+        assertEquals(SimulatedContent.replyText(12), text);
+        assertTrue(chunks.stream().allMatch(chunk -> chunk.usage().isEmpty()),
+                "the SDK did not ask for usage, so no chunk may carry it");
+        Row row = gateway.usageRow(requestId);
+        assertTrue(row.getBoolean("streamed"));
+        assertTrue(row.getBoolean("completed"));
+        assertEquals(12, row.getLong("output_tokens"));
+    }
+
+    @Test
+    void openAiSdkReceivesTheUsageChunkWhenItAsksForUsage() {
+        List<ChatCompletionChunk> chunks;
+        String requestId;
+        ChatCompletionCreateParams params = chat("claude-4-5-haiku")
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+        try (HttpResponseFor<StreamResponse<ChatCompletionChunk>> response = openAi.chat().completions()
+                .withRawResponse().createStreaming(params);
+                StreamResponse<ChatCompletionChunk> stream = response.parse()) {
+            requestId = requestId(response.headers().values("x-request-id"));
+            chunks = stream.stream().collect(Collectors.toList());
+        }
+
+        assertFalse(text(chunks).isEmpty());
+        List<CompletionUsage> usages = chunks.stream().flatMap(chunk -> chunk.usage().stream()).toList();
+        assertEquals(1, usages.size(), "exactly one usage chunk");
+        ChatCompletionChunk last = chunks.get(chunks.size() - 1);
+        assertTrue(last.choices().isEmpty() && last.usage().isPresent(), "the usage chunk comes last, without choices");
+        CompletionUsage usage = usages.get(0);
+        assertEquals(12, usage.completionTokens());
+        Row row = gateway.usageRow(requestId);
+        assertEquals(usage.promptTokens(), row.getLong("input_tokens"));
+        assertEquals(usage.completionTokens(), row.getLong("output_tokens"));
+    }
+
+    @Test
+    void openAiSdkDecodesEmbeddingsToTheUpstreamsFloats() {
+        List<String> inputs = List.of("first input", "a second, longer input");
+        CreateEmbeddingResponse response = openAi.embeddings().create(EmbeddingCreateParams.builder()
+                .model("text-embedding-3-small").inputOfArrayOfStrings(inputs).build());
+
+        assertEquals(2, response.data().size());
+        for (int i = 0; i < inputs.size(); i++) {
+            List<Float> vector = response.data().get(i).embedding();
+            assertEquals(SimulatedContent.EMBEDDING_DIMENSIONS, vector.size());
+            assertArrayEquals(SimulatedContent.embedding(inputs.get(i)), toArray(vector),
+                    "input " + i + " decoded to other floats than the upstream's");
+        }
+        assertTrue(response.usage().promptTokens() > 0);
+        // the SDK asks for base64 unless told otherwise; the gateway asked Heroku for raw floats and encoded them
+        JsonNode upstream = upstreamBody("/v1/embeddings");
+        assertEquals("raw", upstream.path("encoding_format").asText(), upstream.toString());
+        assertEquals("cohere-embed-multilingual", upstream.path("model").asText());
+    }
+
+    @Test
+    void openAiSdkGeneratesAnImageThroughTheDallE3Alias() {
+        ImagesResponse response = openAi.images().generate(ImageGenerateParams.builder()
+                .model("dall-e-3").prompt("a lighthouse at dusk").build());
+
+        List<Image> images = response.data().orElseThrow();
+        assertEquals(1, images.size());
+        assertEquals(SimulatedContent.PNG_BASE64, images.get(0).b64Json().orElse(null));
+        assertEquals("stable-image-ultra", upstreamBody("/v1/images/generations").path("model").asText());
+    }
+
+    @Test
+    void openAiSdkListsHerokuModelsAndTheirAliases() {
+        Set<String> ids = openAi.models().list().data().stream().map(Model::id).collect(Collectors.toSet());
+
+        assertTrue(ids.contains("claude-4-5-sonnet"), ids.toString());
+        assertTrue(ids.contains("gpt-4o"), ids.toString());
+    }
+
+    @Test
+    void openAiSdkRaisesUnauthorizedForAnUnknownKey() {
+        OpenAIClient stranger = openAi(KeyFormat.newSecret());
+        try {
+            UnauthorizedException e = assertThrows(UnauthorizedException.class,
+                    () -> stranger.chat().completions().create(chat("claude-4-5-haiku").build()));
+
+            assertEquals(401, e.statusCode());
+            assertEquals("invalid_api_key", e.code().orElse(null));
+        } finally {
+            stranger.close();
+        }
+        assertEquals(0, gateway.simulator().count("/v1/chat/completions"), "nothing reached the upstream");
+    }
+
+    @Test
+    void openAiSdkRaisesNotFoundForAnUnknownModel() {
+        NotFoundException e = assertThrows(NotFoundException.class,
+                () -> openAi.chat().completions().create(chat("no-such-model").build()));
+
+        assertEquals(404, e.statusCode());
+        assertEquals("model_not_found", e.code().orElse(null));
+        assertEquals(0, gateway.simulator().count("/v1/chat/completions"), "nothing reached the upstream");
+    }
+
+    // --- Anthropic Java SDK ----------------------------------------------------------------------------------
+
+    @Test
+    void anthropicSdkReadsAMessageWhoseUsageMatchesTheBilledRow() {
+        Message message;
+        String requestId;
+        try (com.anthropic.core.http.HttpResponseFor<Message> response = anthropic.messages().withRawResponse()
+                .create(message("claude-4-5-haiku"))) {
+            requestId = requestId(response.headers().values("x-request-id"));
+            message = response.parse();
+        }
+        message.validate();
+
+        String text = message.content().stream().flatMap(block -> block.text().stream())
+                .map(block -> block.text()).collect(Collectors.joining());
+        assertFalse(text.isEmpty(), "no text block in " + message.content());
+        assertTrue(message.content().stream().allMatch(ContentBlock::isText));
+        Row row = gateway.usageRow(requestId);
+        assertEquals("messages", row.getString("endpoint"));
+        assertEquals(message.usage().inputTokens(), row.getLong("input_tokens"));
+        assertEquals(message.usage().outputTokens(), row.getLong("output_tokens"));
+        assertFalse(row.getBoolean("streamed"));
+        // the SDK authenticates with x-api-key; the gateway must have put Heroku's key there, not the tenant's
+        String upstreamKey = gateway.simulator().requests("/v1/messages").get(0).header("x-api-key");
+        assertEquals(gateway.simulator().key(), upstreamKey);
+    }
+
+    @Test
+    void anthropicSdkAccumulatesAStreamedMessageAndTheRowHasTheFinalOutputTokens() {
+        List<RawMessageStreamEvent> events;
+        String requestId;
+        try (com.anthropic.core.http.HttpResponseFor<com.anthropic.core.http.StreamResponse<RawMessageStreamEvent>> response = anthropic
+                .messages().withRawResponse().createStreaming(message("claude-4-5-haiku"));
+                com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> stream = response.parse()) {
+            requestId = requestId(response.headers().values("x-request-id"));
+            events = stream.stream().collect(Collectors.toList());
+        }
+
+        String text = events.stream().flatMap(event -> event.contentBlockDelta().stream())
+                .flatMap(delta -> delta.delta().text().stream()).map(delta -> delta.text())
+                .collect(Collectors.joining());
+        assertFalse(text.isEmpty(), "no text deltas in " + events.size() + " events");
+        assertTrue(events.get(events.size() - 1).isMessageStop(), "the stream ends with message_stop");
+        List<Long> deltaOutputTokens = events.stream().flatMap(event -> event.messageDelta().stream())
+                .map(delta -> delta.usage().outputTokens()).toList();
+        assertEquals(1, deltaOutputTokens.size(), "exactly one message_delta");
+        long inputTokens = events.get(0).asMessageStart().message().usage().inputTokens();
+
+        Row row = gateway.usageRow(requestId);
+        assertTrue(row.getBoolean("streamed"));
+        assertTrue(row.getBoolean("completed"));
+        assertEquals(deltaOutputTokens.get(0), row.getLong("output_tokens"));
+        assertEquals(inputTokens, row.getLong("input_tokens"));
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------------
+
+    private JsonNode upstreamBody(String path) {
+        String body = gateway.simulator().requests(path).get(0).body();
+        try {
+            return mapper.readTree(body);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
+
+    private static OpenAIClient openAi(String apiKey) {
+        return OpenAIOkHttpClient.builder().baseUrl(Sse.uri("/v1").toString()).apiKey(apiKey).build();
+    }
+
+    private static ChatCompletionCreateParams.Builder chat(String model) {
+        return ChatCompletionCreateParams.builder().model(model).addUserMessage(PROMPT);
+    }
+
+    private static MessageCreateParams message(String model) {
+        return MessageCreateParams.builder().model(model).maxTokens(100).addUserMessage(PROMPT).build();
+    }
+
+    private static String requestId(List<String> values) {
+        assertEquals(1, values.size(), "one x-request-id header: " + values);
+        return values.get(0);
+    }
+
+    private static String text(List<ChatCompletionChunk> chunks) {
+        StringBuilder text = new StringBuilder();
+        for (ChatCompletionChunk chunk : chunks) {
+            for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+                choice.delta().content().ifPresent(text::append);
+            }
+        }
+        return text.toString();
+    }
+
+    private static float[] toArray(List<Float> values) {
+        List<Float> copy = new ArrayList<>(values);
+        float[] array = new float[copy.size()];
+        for (int i = 0; i < array.length; i++) {
+            array[i] = copy.get(i);
+        }
+        return array;
+    }
+}
