@@ -29,7 +29,7 @@ public class KeyChangeListener {
 
     private final KeyAuthenticator authenticator;
     private final Vertx vertx;
-    private final String url;
+    private final Optional<String> url;
     private final Optional<String> username;
     private final Optional<String> password;
     private final Optional<String> sslMode;
@@ -37,7 +37,7 @@ public class KeyChangeListener {
     private PgSubscriber subscriber;
 
     public KeyChangeListener(KeyAuthenticator authenticator, Vertx vertx,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
             @ConfigProperty(name = "quarkus.datasource.reactive.postgresql.ssl-mode") Optional<String> sslMode,
@@ -52,7 +52,11 @@ public class KeyChangeListener {
     }
 
     void start(@Observes StartupEvent event) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url);
+        if (url.isEmpty()) {
+            return; // DatabaseConfigCheck stops the application with the reason
+        }
+        String uri = url.get();
+        PgConnectOptions options = PgConnectOptions.fromUri(uri.startsWith("vertx-reactive:") ? uri.substring(15) : uri);
         username.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         sslMode.ifPresent(mode -> options.setSslMode(SslMode.of(mode)));

@@ -33,6 +33,10 @@ public class DatabaseConfigSourceFactory implements ConfigSourceFactory {
         boolean devOrTest = profiles.contains("dev") || profiles.contains("test");
         ConfigValue embedded = context.getValue("tollgate.embedded-db.enabled");
         boolean enabled = embedded == null || embedded.getValue() == null || Boolean.parseBoolean(embedded.getValue());
+        if (!devOrTest && isApplicationRuntime()) {
+            // fail here, before any extension reports the missing datasource in its own words
+            throw new IllegalStateException(DatabaseConfigCheck.MESSAGE);
+        }
         if (!devOrTest || !enabled) {
             return List.of();
         }
@@ -46,6 +50,18 @@ public class DatabaseConfigSourceFactory implements ConfigSourceFactory {
     @Override
     public OptionalInt getPriority() {
         return OptionalInt.of(PRIORITY);
+    }
+
+    /**
+     * True when the packaged application runs (JVM or native), false while Quarkus builds it: the build reads the
+     * config too and has no database to find.
+     */
+    private static boolean isApplicationRuntime() {
+        if ("runtime".equals(System.getProperty("org.graalvm.nativeimage.imagecode"))) {
+            return true;
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loader != null && loader.getClass().getName().equals("io.quarkus.bootstrap.runner.RunnerClassLoader");
     }
 
     private static boolean isSet(ConfigSourceContext context, String name) {

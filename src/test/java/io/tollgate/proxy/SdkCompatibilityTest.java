@@ -45,6 +45,7 @@ import com.openai.models.models.Model;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.tollgate.apikey.KeyFormat;
+import io.tollgate.simulator.RecordedRequest;
 import io.tollgate.simulator.SimulatedContent;
 import io.tollgate.support.Gateway;
 import io.tollgate.support.Sse;
@@ -240,8 +241,9 @@ class SdkCompatibilityTest {
         assertEquals(message.usage().outputTokens(), row.getLong("output_tokens"));
         assertFalse(row.getBoolean("streamed"));
         // the SDK authenticates with x-api-key; the gateway must have put Heroku's key there, not the tenant's
-        String upstreamKey = gateway.simulator().requests("/v1/messages").get(0).header("x-api-key");
-        assertEquals(gateway.simulator().key(), upstreamKey);
+        RecordedRequest upstream = gateway.simulator().requests("/v1/messages").get(0);
+        assertEquals(gateway.simulator().key(), upstream.header("x-api-key"));
+        assertFalse(upstream.headers().toString().contains(key), "the tenant's key went upstream");
     }
 
     @Test
