@@ -18,4 +18,10 @@ public interface ProxyConfig {
      * Heroku counterparts, so a team migrating from OpenAI changes only the URL and the key).
      */
     Map<String, String> aliases();
+
+    /**
+     * Fallback models: when a model's upstream fails after its retries, or its breaker is open, the request goes to
+     * this model instead (e.g. {@code tollgate.proxy.fallbacks."claude-4-5-sonnet"=claude-4-sonnet}). One hop only.
+     */
+    Map<String, String> fallbacks();
 }

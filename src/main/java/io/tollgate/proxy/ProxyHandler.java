@@ -5,6 +5,8 @@ import java.util.Map;
 
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -22,7 +24,10 @@ import io.tollgate.platform.RequestIds;
 import io.tollgate.upstream.Upstream;
 import io.tollgate.upstream.UpstreamClient;
 import io.tollgate.upstream.UpstreamExchange;
+import io.tollgate.upstream.UpstreamFailures;
+import io.tollgate.upstream.UpstreamMetrics;
 import io.tollgate.upstream.UpstreamRegistry;
+import io.tollgate.upstream.UpstreamStatusException;
 import io.tollgate.usage.PromptSize;
 import io.tollgate.usage.StreamUsage;
 import io.tollgate.usage.Tokens;
@@ -58,10 +63,13 @@ public class ProxyHandler {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final Map<String, String> aliases;
+    private final Map<String, String> fallbacks;
     private final long maxBodySize;
+    private final UpstreamMetrics metrics;
 
     public ProxyHandler(KeyAuthenticator authenticator, UpstreamRegistry registry, UpstreamClient client,
-            UsageRecorder recorder, ErrorWriter errors, ObjectMapper mapper, Clock clock, ProxyConfig config) {
+            UsageRecorder recorder, ErrorWriter errors, ObjectMapper mapper, Clock clock, ProxyConfig config,
+            UpstreamMetrics metrics) {
         this.authenticator = authenticator;
         this.registry = registry;
         this.client = client;
@@ -70,7 +78,9 @@ public class ProxyHandler {
         this.mapper = mapper;
         this.clock = clock;
         this.aliases = Map.copyOf(config.aliases());
+        this.fallbacks = Map.copyOf(config.fallbacks());
         this.maxBodySize = config.maxBodySize().asLongValue();
+        this.metrics = metrics;
     }
 
     void handle(RoutingContext ctx, Endpoint endpoint) {
@@ -203,19 +213,17 @@ public class ProxyHandler {
         if (body != null) {
             headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
         }
-        HttpServerResponse response = call.ctx.response();
-        response.closeHandler(v -> clientClosed(call));
+        call.ctx.response().closeHandler(v -> clientClosed(call));
         client.open(upstream, call.endpoint == Endpoint.MCP_SERVERS ? HttpMethod.GET : HttpMethod.POST,
-                call.endpoint.path, headers, body)
-                .onSuccess(exchange -> {
+                call.endpoint.path, headers, body, call.attempts, call.requestId)
+                .subscribe().with(exchange -> {
                     call.exchange = exchange;
                     if (call.done) {
                         exchange.cancel();
                         return;
                     }
                     relay(call, exchange.response());
-                })
-                .onFailure(e -> upstreamFailed(call, e));
+                }, e -> upstreamFailed(call, e, json));
     }
 
     private void relay(Call call, HttpClientResponse upstream) {
@@ -232,27 +240,35 @@ public class ProxyHandler {
             if (call.done) {
                 return;
             }
-            response.setStatusCode(status);
-            HeaderPolicy.copyResponseHeaders(upstream.headers(), response.headers(), call.upstream.key());
-            Buffer out = body;
-            Tokens tokens = Tokens.NONE;
-            JsonNode json = parseJson(body);
-            if (status >= 200 && status < 300 && json != null) {
-                tokens = UsageExtractor.fromJson(call.endpoint.usage, json);
-                if (call.base64Embeddings) {
-                    EmbeddingEncoding.toBase64(json);
-                    out = Buffer.buffer(writeBytes(json));
-                }
-            } else if (status >= 400 && json == null) {
-                out = Buffer.buffer(errors.json(ErrorResponse.of("The upstream answered " + status
-                        + " with a body that is not JSON", status >= 500 ? ErrorType.API : ErrorType.INVALID_REQUEST,
-                        "upstream_error")));
-                response.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+            writeAnswer(call, status, upstream.headers(), body);
+        }).onFailure(e -> bodyFailed(call, e));
+        upstream.resume();
+    }
+
+    /** A complete upstream answer to the client: usage counted on success, a non-JSON error wrapped. */
+    private void writeAnswer(Call call, int status, MultiMap upstreamHeaders, Buffer body) {
+        HttpServerResponse response = call.ctx.response();
+        call.status = status;
+        response.setStatusCode(status);
+        HeaderPolicy.copyResponseHeaders(upstreamHeaders, response.headers(), call.upstream.key());
+        Buffer out = body;
+        Tokens tokens = Tokens.NONE;
+        JsonNode json = parseJson(body);
+        if (status >= 200 && status < 300 && json != null) {
+            tokens = UsageExtractor.fromJson(call.endpoint.usage, json);
+            if (call.base64Embeddings) {
+                EmbeddingEncoding.toBase64(json);
+                out = Buffer.buffer(writeBytes(json));
             }
-            call.done = true;
-            response.end(out);
-            record(call, tokens, true);
-        }).onFailure(e -> upstreamFailed(call, e));
+        } else if (status >= 400 && json == null) {
+            out = Buffer.buffer(errors.json(ErrorResponse.of("The upstream answered " + status
+                    + " with a body that is not JSON", status >= 500 ? ErrorType.API : ErrorType.INVALID_REQUEST,
+                    "upstream_error")));
+            response.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+        }
+        call.done = true;
+        response.end(out);
+        record(call, tokens, status < 400);
     }
 
     private void relayStream(Call call, HttpClientResponse upstream) {
@@ -299,7 +315,7 @@ public class ProxyHandler {
             }
             call.done = true;
             LOG.warnf("Request %s: upstream stream broke after it started: %s", call.requestId, e.toString());
-            response.end(errorEvent(call.endpoint, isTimeout(e)
+            response.end(errorEvent(call.endpoint, UpstreamFailures.isTimeout(e)
                     ? "The upstream stopped sending; the stream was ended"
                     : "The upstream stream broke off"));
             record(call, usage.tokens(), false);
@@ -323,22 +339,70 @@ public class ProxyHandler {
         }
     }
 
-    private void upstreamFailed(Call call, Throwable e) {
+    private void upstreamFailed(Call call, Throwable e, JsonNode json) {
         if (call.done) {
             return;
         }
+        String fallback = fallbacks.get(call.upstreamModel);
+        if (fallback != null && !call.fellBack && json instanceof ObjectNode body) {
+            Upstream other = registry.route(fallback).orElse(null);
+            if (other != null) {
+                LOG.infof("Request %s: model %s failed (%s); falling back to %s", call.requestId, call.upstreamModel,
+                        describe(e), fallback);
+                metrics.fellBack(call.upstreamModel, fallback);
+                call.fellBack = true;
+                call.upstreamModel = fallback;
+                body.put("model", fallback);
+                forward(call, other, Buffer.buffer(writeBytes(body)), body);
+                return;
+            }
+        }
+        if (e instanceof UpstreamStatusException answer) {
+            LOG.infof("Request %s: upstream %s answered %d after %d attempt(s)", call.requestId, call.upstream.name(),
+                    answer.status(), call.attempts.count());
+            writeAnswer(call, answer.status(), answer.headers(), answer.body());
+            return;
+        }
         GatewayException error;
-        if (isTimeout(e)) {
+        if (e instanceof CircuitBreakerOpenException) {
+            long seconds = Math.max(1, (client.policy(call.upstream).breakerDelay().toMillis() + 999) / 1000);
+            error = new GatewayException(503, ErrorType.API, "upstream_unavailable", null,
+                    "The upstream is failing; tollgate stopped calling it for a while", Map.of("Retry-After",
+                            String.valueOf(seconds)));
+        } else if (e instanceof BulkheadException) {
+            error = new GatewayException(503, ErrorType.API, "upstream_busy", null,
+                    "Too many calls to this upstream at once", Map.of("Retry-After", "1"));
+        } else if (UpstreamFailures.isTimeout(e)) {
             error = new GatewayException(504, ErrorType.API, "upstream_timeout", "The upstream did not answer in time");
         } else {
             error = new GatewayException(502, ErrorType.API, "upstream_unreachable",
                     "The upstream could not be reached or closed the connection");
         }
-        LOG.warnf("Request %s: upstream %s failed: %s", call.requestId, call.upstream.name(), e.toString());
+        LOG.warnf("Request %s: upstream %s failed after %d attempt(s): %s", call.requestId, call.upstream.name(),
+                call.attempts.count(), describe(e));
         call.status = error.status();
         call.done = true;
         errors.write(call.ctx.response(), error);
         record(call, Tokens.NONE, false);
+    }
+
+    /** The body of a non-streamed answer broke off: nothing reached the client yet, so it gets a 502 or 504. */
+    private void bodyFailed(Call call, Throwable e) {
+        if (call.done) {
+            return;
+        }
+        GatewayException error = UpstreamFailures.isTimeout(e)
+                ? new GatewayException(504, ErrorType.API, "upstream_timeout", "The upstream did not answer in time")
+                : new GatewayException(502, ErrorType.API, "upstream_unreachable", "The upstream closed the connection");
+        LOG.warnf("Request %s: upstream %s body failed: %s", call.requestId, call.upstream.name(), describe(e));
+        call.status = error.status();
+        call.done = true;
+        errors.write(call.ctx.response(), error);
+        record(call, Tokens.NONE, false);
+    }
+
+    private static String describe(Throwable e) {
+        return e instanceof UpstreamStatusException s ? "status " + s.status() : e.getClass().getSimpleName();
     }
 
     private void fail(Call call, Throwable failure) {
@@ -355,7 +419,8 @@ public class ProxyHandler {
         recorder.record(new UsageEvent(call.requestId, call.caller.tenantId(), call.caller.keyId(),
                 call.endpoint.label(), call.requestedModel, call.upstreamModel, call.upstream.name(), call.status,
                 tokens, call.streamed || call.streamUsage != null, completed,
-                (int) ((System.nanoTime() - call.startNanos) / 1_000_000), clock.instant()));
+                (int) ((System.nanoTime() - call.startNanos) / 1_000_000), Math.max(1, call.attempts.count()),
+                clock.instant()));
     }
 
     /** {@code Authorization: Bearer <key>} (OpenAI SDKs) or {@code x-api-key: <key>} (Anthropic SDKs). */
@@ -408,12 +473,6 @@ public class ProxyHandler {
         }
     }
 
-    private static boolean isTimeout(Throwable e) {
-        return e instanceof java.util.concurrent.TimeoutException
-                || e.getClass().getSimpleName().contains("Timeout")
-                || (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout"));
-    }
-
     private static long parseLong(String value) {
         try {
             return Long.parseLong(value.strip());
@@ -441,6 +500,8 @@ public class ProxyHandler {
         long promptChars;
         boolean rejected;
         boolean done;
+        boolean fellBack;
+        final UpstreamClient.Attempts attempts = new UpstreamClient.Attempts();
 
         Call(RoutingContext ctx, Endpoint endpoint, String requestId, long startNanos) {
             this.ctx = ctx;

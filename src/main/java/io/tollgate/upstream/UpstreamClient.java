@@ -1,8 +1,21 @@
 package io.tollgate.upstream;
 
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
 
+import org.jboss.logging.Logger;
+
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -14,42 +27,153 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * Opens exchanges with an upstream: sends the request and completes with the response's status and headers; the
- * body is read by the caller as it arrives, so streams are never buffered here.
+ * Opens exchanges with an upstream, guarded by SmallRye Fault Tolerance: retries with backoff (or the upstream's
+ * Retry-After) within a time budget, a circuit breaker and a bulkhead per upstream. The guarded call ends when the
+ * response's status and headers have arrived; its body is read by the caller as it arrives, so nothing is retried
+ * once a byte has gone to the client.
  */
 @ApplicationScoped
 public class UpstreamClient {
 
-    private final HttpClient client;
-    private final UpstreamTimeouts timeouts;
+    private static final Logger LOG = Logger.getLogger(UpstreamClient.class);
+    private static final TypeLiteral<Uni<UpstreamExchange>> EXCHANGE = new TypeLiteral<>() {
+    };
 
-    public UpstreamClient(Vertx vertx, UpstreamTimeouts timeouts) {
-        this.timeouts = timeouts;
+    private final HttpClient client;
+    private final UpstreamPolicyConfig config;
+    private final UpstreamMetrics metrics;
+    private final Clock clock;
+    private final Map<String, Guarded> guards = new ConcurrentHashMap<>();
+
+    private record Guarded(UpstreamPolicy policy, TypedGuard<Uni<UpstreamExchange>> guard) {
+    }
+
+    /** What happened to one request's exchange: how many attempts it took. */
+    public static final class Attempts {
+        private int count;
+
+        public int count() {
+            return count;
+        }
+    }
+
+    public UpstreamClient(Vertx vertx, UpstreamPolicyConfig config, UpstreamMetrics metrics, Clock clock) {
+        this.config = config;
+        this.metrics = metrics;
+        this.clock = clock;
         HttpClientOptions options = new HttpClientOptions()
                 .setKeepAlive(true)
                 .setKeepAliveTimeout(60)
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false)
-                .setConnectTimeout((int) timeouts.connectTimeout().toMillis());
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(timeouts.maxConnectionsPerUpstream()));
+                .setConnectTimeout((int) config.connectTimeout().toMillis());
+        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerUpstream()));
     }
 
     /**
-     * @return the open exchange; its future fails on a connect error, a reset before headers, or when no header
-     *         arrives within the first-byte timeout
+     * @return the open exchange (a 2xx, or a client-fault 4xx to pass through); fails with
+     *         {@link UpstreamStatusException} when retries ended on a retryable status, with the breaker's or the
+     *         bulkhead's exception when they refused, or with the connection's failure
      */
-    public Future<UpstreamExchange> open(Upstream upstream, HttpMethod method, String path, MultiMap headers, Buffer body) {
+    public Uni<UpstreamExchange> open(Upstream upstream, HttpMethod method, String path, MultiMap headers, Buffer body,
+            Attempts attempts, String requestId) {
+        Guarded guarded = guards.computeIfAbsent(upstream.name(), name -> guard(upstream));
+        long deadline = System.nanoTime() + guarded.policy().retryBudget().toNanos();
+        Context context = Vertx.currentContext();
+        Uni<UpstreamExchange> exchange = guarded.guard().get(() -> Uni.createFrom().deferred(() -> {
+            int attempt = ++attempts.count;
+            if (attempt > 1) {
+                metrics.retried(upstream.name());
+                LOG.infof("Request %s: attempt %d to upstream %s", requestId, attempt, upstream.name());
+            }
+            return attempt(upstream, guarded.policy(), method, path, headers, body, deadline);
+        }));
+        // retries are scheduled on a timer thread: come back to the request's event loop
+        return context == null ? exchange : exchange.emitOn(task -> context.runOnContext(v -> task.run()));
+    }
+
+    /** The breaker's state for an upstream (CLOSED when it has not been used yet). */
+    public CircuitBreakerState breakerState(String upstream) {
+        return guards.containsKey(upstream) ? CircuitBreakerMaintenance.get().currentState(breakerName(upstream))
+                : CircuitBreakerState.CLOSED;
+    }
+
+    /** Closes every breaker, as after a restart. For tests and operators. */
+    public void resetBreakers() {
+        guards.keySet().forEach(name -> CircuitBreakerMaintenance.get().reset(breakerName(name)));
+    }
+
+    public UpstreamPolicy policy(Upstream upstream) {
+        return UpstreamPolicy.of(config, upstream.name());
+    }
+
+    private Uni<UpstreamExchange> attempt(Upstream upstream, UpstreamPolicy policy, HttpMethod method, String path,
+            MultiMap headers, Buffer body, long deadline) {
         RequestOptions options = new RequestOptions()
                 .setMethod(method)
                 .setAbsoluteURI(upstream.url(path))
                 .setHeaders(headers)
-                .setConnectTimeout(timeouts.connectTimeout().toMillis())
-                .setIdleTimeout(timeouts.idleTimeout().toMillis());
-        return client.request(options).compose(request -> {
-            Future<UpstreamExchange> exchange = (body == null ? request.send() : request.send(body))
-                    .map(response -> new UpstreamExchange(request, response));
-            return exchange;
-        });
+                .setConnectTimeout(policy.connectTimeout().toMillis())
+                .setIdleTimeout(policy.firstByteTimeout().toMillis());
+        Future<UpstreamExchange> future = client.request(options).compose(request -> (body == null ? request.send()
+                : request.send(body)).compose(response -> {
+                    int status = response.statusCode();
+                    if (!UpstreamFailures.retryableStatus(status)) {
+                        // the caller reads the body after a hop back to its event loop: hold it until then
+                        response.pause();
+                        request.idleTimeout(policy.idleTimeout().toMillis());
+                        return Future.succeededFuture(new UpstreamExchange(request, response));
+                    }
+                    return response.body().compose(errorBody -> {
+                        long retryAfter = UpstreamFailures.retryAfterMillis(response.getHeader("Retry-After"), clock);
+                        boolean fits = retryAfter < 0 || System.nanoTime() + retryAfter * 1_000_000 < deadline;
+                        return Future.failedFuture(new UpstreamStatusException(status,
+                                MultiMap.caseInsensitiveMultiMap().addAll(response.headers()), errorBody, retryAfter, fits));
+                    });
+                }));
+        return Uni.createFrom().completionStage(future.toCompletionStage());
+    }
+
+    private Guarded guard(Upstream upstream) {
+        UpstreamPolicy policy = policy(upstream);
+        String name = upstream.name();
+        long budget = Math.max(policy.retryBudget().toMillis(), policy.backoffInitial().toMillis() + 1);
+        TypedGuard<Uni<UpstreamExchange>> guard = TypedGuard.create(EXCHANGE)
+                .withDescription("upstream " + name)
+                .withRetry()
+                .maxRetries(Math.max(0, policy.maxAttempts() - 1))
+                .delay(policy.backoffInitial().toMillis(), ChronoUnit.MILLIS)
+                .jitter(0, ChronoUnit.MILLIS)
+                .maxDuration(budget, ChronoUnit.MILLIS)
+                .whenException(UpstreamFailures::retryable)
+                .beforeRetry(
+                        e -> LOG.debugf("Upstream %s: retrying after %s: %s", name, e.getClass().getName(), e.getMessage()))
+                .withCustomBackoff()
+                .strategy(() -> new RetryAfterBackoff(policy.backoffInitial().toMillis(), policy.backoffMax().toMillis()))
+                .done()
+                .done()
+                .withCircuitBreaker()
+                .name(breakerName(name))
+                .requestVolumeThreshold(policy.breakerRequestVolume())
+                .failureRatio(policy.breakerFailureRatio())
+                .delay(policy.breakerDelay().toMillis(), ChronoUnit.MILLIS)
+                .successThreshold(1)
+                .when(UpstreamFailures::countsAgainstBreaker)
+                .onStateChange(state -> {
+                    LOG.warnf("Upstream %s: circuit breaker %s", name, state);
+                    metrics.breakerState(name, state);
+                })
+                .done()
+                .withBulkhead()
+                .limit(policy.bulkheadLimit())
+                .queueSize(policy.bulkheadQueue())
+                .done()
+                .build();
+        return new Guarded(policy, guard);
+    }
+
+    private static String breakerName(String upstream) {
+        return "tollgate-upstream-" + upstream;
     }
 
     @PreDestroy

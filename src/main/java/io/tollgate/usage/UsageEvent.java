@@ -17,5 +17,7 @@ public record UsageEvent(
         boolean streamed,
         boolean completed,
         int latencyMs,
+        /** Upstream attempts it took (retries + 1). */
+        int attempts,
         Instant createdAt) {
 }

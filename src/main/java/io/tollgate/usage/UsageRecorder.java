@@ -35,10 +35,10 @@ public class UsageRecorder {
     private static final String INSERT = """
             insert into usage_event (request_id, tenant_id, key_id, endpoint, requested_model, upstream_model, upstream,
                                      status, input_tokens, output_tokens, total_tokens, images, search_units, streamed,
-                                     completed, latency_ms, created_at)
+                                     completed, latency_ms, attempts, created_at)
             select * from unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
                                  $8::int[], $9::int8[], $10::int8[], $11::int8[], $12::int[], $13::int[], $14::bool[],
-                                 $15::bool[], $16::int[], $17::timestamptz[])
+                                 $15::bool[], $16::int[], $17::int[], $18::timestamptz[])
             on conflict (request_id) do nothing""";
 
     private final Pool pool;
@@ -150,6 +150,7 @@ public class UsageRecorder {
         Boolean[] streamed = new Boolean[n];
         Boolean[] completed = new Boolean[n];
         Integer[] latency = new Integer[n];
+        Integer[] attempts = new Integer[n];
         OffsetDateTime[] created = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
             UsageEvent e = batch.get(i);
@@ -169,9 +170,10 @@ public class UsageRecorder {
             streamed[i] = e.streamed();
             completed[i] = e.completed();
             latency[i] = e.latencyMs();
+            attempts[i] = e.attempts();
             created[i] = e.createdAt().atOffset(ZoneOffset.UTC);
         }
         return Tuple.tuple(List.of(requestIds, tenants, keys, endpoints, requested, upstreamModels, upstreams, statuses,
-                input, output, total, images, searchUnits, streamed, completed, latency, created));
+                input, output, total, images, searchUnits, streamed, completed, latency, attempts, created));
     }
 }

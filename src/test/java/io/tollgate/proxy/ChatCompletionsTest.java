@@ -40,7 +40,7 @@ class ChatCompletionsTest {
 
     @BeforeEach
     void setUp() {
-        gateway.simulator().reset();
+        gateway.reset();
         key = gateway.newKeySecret();
     }
 

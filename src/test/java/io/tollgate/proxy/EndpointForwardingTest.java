@@ -42,7 +42,7 @@ class EndpointForwardingTest {
 
     @BeforeEach
     void setUp() {
-        gateway.simulator().reset();
+        gateway.reset();
         key = gateway.newKeySecret();
     }
 

@@ -31,7 +31,7 @@ class ErrorResponsesTest {
 
     @BeforeEach
     void setUp() {
-        gateway.simulator().reset();
+        gateway.reset();
         key = gateway.newKeySecret();
     }
 
@@ -103,9 +103,11 @@ class ErrorResponsesTest {
 
     @Test
     void passesUpstream5xxThroughAndRecordsIt() {
+        // a Retry-After longer than the retry budget (5 s in tests): handed to the client at once
         gateway.simulator().enqueue(Fault.status(503).withHeader("Retry-After", "7"));
         String id = client().body(CHAT.formatted("claude-4-5-haiku")).post("/v1/chat/completions").then()
                 .statusCode(503).header("Retry-After", "7").extract().header("x-request-id");
+        assertEquals(1, gateway.simulator().count("/v1/chat/completions"));
         Row row = gateway.usageRow(id);
         assertEquals(503, row.getInteger("status"));
         assertEquals(0, row.getLong("total_tokens"));
@@ -126,10 +128,12 @@ class ErrorResponsesTest {
     }
 
     @Test
-    void returns502WhenTheUpstreamResetsTheConnection() {
-        gateway.simulator().enqueue(Fault.resetConnection());
-        client().body(CHAT.formatted("claude-4-5-haiku")).post("/v1/chat/completions").then().statusCode(502)
-                .body("error.type", equalTo("api_error"));
+    void returns502WhenTheUpstreamKeepsResettingTheConnection() {
+        gateway.simulator().enqueue(Fault.resetConnection().withTimes(3));
+        String id = client().body(CHAT.formatted("claude-4-5-haiku")).post("/v1/chat/completions").then().statusCode(502)
+                .body("error.type", equalTo("api_error")).extract().header("x-request-id");
+        assertEquals(3, gateway.simulator().count("/v1/chat/completions"));
+        assertEquals(3, gateway.usageRow(id).getInteger("attempts"));
     }
 
     @Test

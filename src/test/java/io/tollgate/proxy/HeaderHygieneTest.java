@@ -24,7 +24,7 @@ class HeaderHygieneTest {
 
     @BeforeEach
     void setUp() {
-        gateway.simulator().reset();
+        gateway.reset();
     }
 
     @Test

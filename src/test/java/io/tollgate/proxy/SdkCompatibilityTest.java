@@ -71,7 +71,7 @@ class SdkCompatibilityTest {
 
     @BeforeEach
     void setUp() {
-        gateway.simulator().reset();
+        gateway.reset();
         key = gateway.newKeySecret();
         openAi = openAi(key);
         anthropic = AnthropicOkHttpClient.builder().baseUrl(Sse.uri("").toString()).apiKey(key).build();

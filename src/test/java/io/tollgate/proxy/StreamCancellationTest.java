@@ -31,7 +31,7 @@ class StreamCancellationTest {
 
     @BeforeEach
     void setUp() {
-        gateway.simulator().reset();
+        gateway.reset();
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.tollgate.simulator.HerokuSimulator;
 import io.tollgate.upstream.SimulatorUpstream;
+import io.tollgate.upstream.UpstreamClient;
 import io.tollgate.usage.UsageRecorder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -32,6 +33,19 @@ public class Gateway {
     UsageRecorder recorder;
     @Inject
     SimulatorUpstream simulatorUpstream;
+
+    @Inject
+    UpstreamClient upstreams;
+
+    /** A clean slate: the simulator's records and faults, and every circuit breaker closed. */
+    public void reset() {
+        simulator().reset();
+        upstreams.resetBreakers();
+    }
+
+    public UpstreamClient upstreams() {
+        return upstreams;
+    }
 
     public HerokuSimulator simulator() {
         return simulatorUpstream.simulator().orElseThrow();
