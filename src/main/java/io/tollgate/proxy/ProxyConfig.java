@@ -9,6 +9,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "tollgate.proxy")
 public interface ProxyConfig {
 
+    /** Send {@code Server-Timing} (auth, upstream, gateway) on every proxied response. */
+    @WithDefault("true")
+    boolean serverTiming();
+
     /** Largest request body accepted; larger ones get 413. */
     @WithDefault("10M")
     MemorySize maxBodySize();

@@ -66,10 +66,12 @@ public class ProxyHandler {
     private final Map<String, String> fallbacks;
     private final long maxBodySize;
     private final UpstreamMetrics metrics;
+    private final ProxyMetrics proxyMetrics;
+    private final boolean serverTiming;
 
     public ProxyHandler(KeyAuthenticator authenticator, UpstreamRegistry registry, UpstreamClient client,
             UsageRecorder recorder, ErrorWriter errors, ObjectMapper mapper, Clock clock, ProxyConfig config,
-            UpstreamMetrics metrics) {
+            UpstreamMetrics metrics, ProxyMetrics proxyMetrics) {
         this.authenticator = authenticator;
         this.registry = registry;
         this.client = client;
@@ -81,6 +83,8 @@ public class ProxyHandler {
         this.fallbacks = Map.copyOf(config.fallbacks());
         this.maxBodySize = config.maxBodySize().asLongValue();
         this.metrics = metrics;
+        this.proxyMetrics = proxyMetrics;
+        this.serverTiming = config.serverTiming();
     }
 
     void handle(RoutingContext ctx, Endpoint endpoint) {
@@ -125,6 +129,7 @@ public class ProxyHandler {
     private void authenticate(Call call, Buffer body) {
         authenticator.authenticate(presentedKey(call.ctx.request())).subscribe().with(caller -> {
             call.caller = caller;
+            call.authNanos = System.nanoTime() - call.startNanos;
             try {
                 if (body == null) {
                     forward(call, registry.defaultUpstream().orElseThrow(() -> GatewayException.unavailable(
@@ -214,6 +219,9 @@ public class ProxyHandler {
             headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
         }
         call.ctx.response().closeHandler(v -> clientClosed(call));
+        if (call.upstreamStartNanos == 0) {
+            call.upstreamStartNanos = System.nanoTime();
+        }
         client.open(upstream, call.endpoint == Endpoint.MCP_SERVERS ? HttpMethod.GET : HttpMethod.POST,
                 call.endpoint.path, headers, body, call.attempts, call.requestId)
                 .subscribe().with(exchange -> {
@@ -267,6 +275,8 @@ public class ProxyHandler {
             response.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
         }
         call.done = true;
+        call.upstreamEndNanos = System.nanoTime();
+        serverTiming(call, response);
         response.end(out);
         record(call, tokens, status < 400);
     }
@@ -277,12 +287,18 @@ public class ProxyHandler {
         HeaderPolicy.copyResponseHeaders(upstream.headers(), response.headers(), call.upstream.key());
         response.setChunked(true);
         response.headers().set(HttpHeaders.CACHE_CONTROL, "no-cache");
+        call.upstreamEndNanos = System.nanoTime(); // headers: what the gateway waited for before relaying
+        serverTiming(call, response);
         StreamUsage usage = StreamUsage.of(call.endpoint.usage, call.stripUsage, call.promptChars, mapper);
         call.streamUsage = usage;
         SseEventSplitter splitter = new SseEventSplitter();
         upstream.handler(chunk -> {
             if (call.done) {
                 return;
+            }
+            if (call.firstEventNanos == 0) {
+                call.firstEventNanos = System.nanoTime();
+                proxyMetrics.firstToken(call.upstreamModel, call.firstEventNanos - call.startNanos);
             }
             splitter.feed(chunk, event -> {
                 String replacement = usage.onEvent(event.event(), event.data());
@@ -408,6 +424,7 @@ public class ProxyHandler {
     private void fail(Call call, Throwable failure) {
         call.done = true;
         if (failure instanceof GatewayException e) {
+            proxyMetrics.rejected(e.status(), e.code());
             errors.write(call.ctx.response(), e);
         } else {
             LOG.errorf(failure, "Request %s failed", call.requestId);
@@ -415,7 +432,30 @@ public class ProxyHandler {
         }
     }
 
+    /** {@code Server-Timing}: what the client waited for, split into the gateway's part and the upstream's. */
+    private void serverTiming(Call call, HttpServerResponse response) {
+        if (!serverTiming) {
+            return;
+        }
+        long end = call.upstreamEndNanos;
+        long upstream = call.upstreamStartNanos == 0 ? 0 : end - call.upstreamStartNanos;
+        long gateway = (end - call.startNanos) - upstream;
+        response.putHeader("Server-Timing", "auth;dur=" + millis(call.authNanos) + ", upstream;dur=" + millis(upstream)
+                + ", gateway;dur=" + millis(gateway));
+    }
+
+    private static String millis(long nanos) {
+        long micros = Math.max(0, nanos) / 1000;
+        return (micros / 1000) + "." + String.format("%03d", micros % 1000);
+    }
+
     private void record(Call call, Tokens tokens, boolean completed) {
+        long now = System.nanoTime();
+        long upstreamNanos = call.upstreamStartNanos == 0 ? 0
+                : (call.streamUsage != null ? now : call.upstreamEndNanos == 0 ? now : call.upstreamEndNanos)
+                        - call.upstreamStartNanos;
+        proxyMetrics.completed(call.caller.tenantId().toString(), call.upstreamModel, call.endpoint, call.status,
+                upstreamNanos, (now - call.startNanos) - upstreamNanos, tokens.input(), tokens.output());
         recorder.record(new UsageEvent(call.requestId, call.caller.tenantId(), call.caller.keyId(),
                 call.endpoint.label(), call.requestedModel, call.upstreamModel, call.upstream.name(), call.status,
                 tokens, call.streamed || call.streamUsage != null, completed,
@@ -502,6 +542,10 @@ public class ProxyHandler {
         boolean done;
         boolean fellBack;
         final UpstreamClient.Attempts attempts = new UpstreamClient.Attempts();
+        long authNanos;
+        long upstreamStartNanos;
+        long upstreamEndNanos;
+        long firstEventNanos;
 
         Call(RoutingContext ctx, Endpoint endpoint, String requestId, long startNanos) {
             this.ctx = ctx;
