@@ -28,6 +28,7 @@ import io.tollgate.upstream.UpstreamFailures;
 import io.tollgate.upstream.UpstreamMetrics;
 import io.tollgate.upstream.UpstreamRegistry;
 import io.tollgate.upstream.UpstreamStatusException;
+import io.tollgate.upstream.UpstreamTimeoutException;
 import io.tollgate.usage.PromptSize;
 import io.tollgate.usage.StreamUsage;
 import io.tollgate.usage.Tokens;
@@ -230,27 +231,44 @@ public class ProxyHandler {
                         exchange.cancel();
                         return;
                     }
-                    relay(call, exchange.response());
+                    relay(call, exchange);
                 }, e -> upstreamFailed(call, e, json));
     }
 
-    private void relay(Call call, HttpClientResponse upstream) {
-        HttpServerResponse response = call.ctx.response();
+    private void relay(Call call, UpstreamExchange exchange) {
+        HttpClientResponse upstream = exchange.response();
         int status = upstream.statusCode();
         call.status = status;
         String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
         boolean eventStream = status == 200 && contentType != null && contentType.startsWith("text/event-stream");
         if (eventStream) {
-            relayStream(call, upstream);
-            return;
+            relayStream(call, exchange);
+        } else {
+            upstream.body().onSuccess(body -> {
+                exchange.finished();
+                if (call.done) {
+                    return;
+                }
+                writeAnswer(call, status, upstream.headers(), body);
+            }).onFailure(e -> {
+                exchange.finished();
+                bodyFailed(call, exchange.idleTimedOut() ? new UpstreamTimeoutException(e.getMessage()) : e);
+            });
+            upstream.resume();
         }
-        upstream.body().onSuccess(body -> {
-            if (call.done) {
-                return;
-            }
-            writeAnswer(call, status, upstream.headers(), body);
-        }).onFailure(e -> bodyFailed(call, e));
-        upstream.resume();
+        Throwable early = exchange.earlyFailure();
+        if (early != null) {
+            // the connection broke while the response waited for us: what it had buffered is relayed first
+            // (resuming queues it on this context), then the break, unless the buffer held the end
+            call.ctx.vertx().runOnContext(v -> {
+                exchange.finished();
+                if (eventStream) {
+                    streamBroke(call, early);
+                } else {
+                    bodyFailed(call, early);
+                }
+            });
+        }
     }
 
     /** A complete upstream answer to the client: usage counted on success, a non-JSON error wrapped. */
@@ -281,7 +299,8 @@ public class ProxyHandler {
         record(call, tokens, status < 400);
     }
 
-    private void relayStream(Call call, HttpClientResponse upstream) {
+    private void relayStream(Call call, UpstreamExchange exchange) {
+        HttpClientResponse upstream = exchange.response();
         HttpServerResponse response = call.ctx.response();
         response.setStatusCode(200);
         HeaderPolicy.copyResponseHeaders(upstream.headers(), response.headers(), call.upstream.key());
@@ -296,6 +315,7 @@ public class ProxyHandler {
             if (call.done) {
                 return;
             }
+            exchange.activity();
             if (call.firstEventNanos == 0) {
                 call.firstEventNanos = System.nanoTime();
                 proxyMetrics.firstToken(call.upstreamModel, call.firstEventNanos - call.startNanos);
@@ -310,10 +330,15 @@ public class ProxyHandler {
             });
             if (response.writeQueueFull()) {
                 upstream.pause();
-                response.drainHandler(v -> upstream.resume());
+                exchange.held(true);
+                response.drainHandler(v -> {
+                    exchange.held(false);
+                    upstream.resume();
+                });
             }
         });
         upstream.endHandler(v -> {
+            exchange.finished();
             if (call.done) {
                 return;
             }
@@ -326,17 +351,22 @@ public class ProxyHandler {
             record(call, usage.tokens(), usage.finished());
         });
         upstream.exceptionHandler(e -> {
-            if (call.done) {
-                return;
-            }
-            call.done = true;
-            LOG.warnf("Request %s: upstream stream broke after it started: %s", call.requestId, e.toString());
-            response.end(errorEvent(call.endpoint, UpstreamFailures.isTimeout(e)
-                    ? "The upstream stopped sending; the stream was ended"
-                    : "The upstream stream broke off"));
-            record(call, usage.tokens(), false);
+            exchange.finished();
+            streamBroke(call, exchange.idleTimedOut() ? new UpstreamTimeoutException(e.getMessage()) : e);
         });
         upstream.resume();
+    }
+
+    private void streamBroke(Call call, Throwable e) {
+        if (call.done) {
+            return;
+        }
+        call.done = true;
+        LOG.warnf("Request %s: upstream stream broke after it started: %s", call.requestId, e.toString());
+        call.ctx.response().end(errorEvent(call.endpoint, UpstreamFailures.isTimeout(e)
+                ? "The upstream stopped sending; the stream was ended"
+                : "The upstream stream broke off"));
+        record(call, call.streamUsage.tokens(), false);
     }
 
     private void clientClosed(Call call) {

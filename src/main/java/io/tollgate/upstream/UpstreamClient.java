@@ -39,6 +39,7 @@ public class UpstreamClient {
     private static final TypeLiteral<Uni<UpstreamExchange>> EXCHANGE = new TypeLiteral<>() {
     };
 
+    private final Vertx vertx;
     private final HttpClient client;
     private final UpstreamPolicyConfig config;
     private final UpstreamMetrics metrics;
@@ -58,6 +59,7 @@ public class UpstreamClient {
     }
 
     public UpstreamClient(Vertx vertx, UpstreamPolicyConfig config, UpstreamMetrics metrics, Clock clock) {
+        this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
@@ -113,24 +115,36 @@ public class UpstreamClient {
                 .setMethod(method)
                 .setAbsoluteURI(upstream.url(path))
                 .setHeaders(headers)
-                .setConnectTimeout(policy.connectTimeout().toMillis())
-                .setIdleTimeout(policy.firstByteTimeout().toMillis());
-        Future<UpstreamExchange> future = client.request(options).compose(request -> (body == null ? request.send()
-                : request.send(body)).compose(response -> {
-                    int status = response.statusCode();
-                    if (!UpstreamFailures.retryableStatus(status)) {
-                        // the caller reads the body after a hop back to its event loop: hold it until then
-                        response.pause();
-                        request.idleTimeout(policy.idleTimeout().toMillis());
-                        return Future.succeededFuture(new UpstreamExchange(request, response));
-                    }
-                    return response.body().compose(errorBody -> {
-                        long retryAfter = UpstreamFailures.retryAfterMillis(response.getHeader("Retry-After"), clock);
-                        boolean fits = retryAfter < 0 || System.nanoTime() + retryAfter * 1_000_000 < deadline;
-                        return Future.failedFuture(new UpstreamStatusException(status,
-                                MultiMap.caseInsensitiveMultiMap().addAll(response.headers()), errorBody, retryAfter, fits));
-                    });
-                }));
+                .setConnectTimeout(policy.connectTimeout().toMillis());
+        // The first-byte timeout is a timer of its own, not the connection's idle timeout: when it fires, the reset
+        // it causes can surface as "connection closed", which would be retried like a reset; a stall never is.
+        boolean[] timedOut = { false };
+        Future<UpstreamExchange> future = client.request(options).compose(request -> {
+            long timer = vertx.setTimer(policy.firstByteTimeout().toMillis(), id -> {
+                timedOut[0] = true;
+                LOG.debugf("Upstream %s: no first byte within %s, resetting", upstream.name(), policy.firstByteTimeout());
+                request.reset(0, new UpstreamTimeoutException(policy.firstByteTimeout()));
+            });
+            return (body == null ? request.send() : request.send(body)).compose(response -> {
+                vertx.cancelTimer(timer);
+                int status = response.statusCode();
+                if (!UpstreamFailures.retryableStatus(status)) {
+                    // the caller reads the body after a hop back to its event loop: hold it until then
+                    response.pause();
+                    return Future.succeededFuture(new UpstreamExchange(vertx, request, response, policy.idleTimeout()));
+                }
+                return response.body().compose(errorBody -> {
+                    long retryAfter = UpstreamFailures.retryAfterMillis(response.getHeader("Retry-After"), clock);
+                    boolean fits = retryAfter < 0 || System.nanoTime() + retryAfter * 1_000_000 < deadline;
+                    return Future.failedFuture(new UpstreamStatusException(status,
+                            MultiMap.caseInsensitiveMultiMap().addAll(response.headers()), errorBody, retryAfter, fits));
+                });
+            }, e -> {
+                vertx.cancelTimer(timer);
+                LOG.debugf("Upstream %s: exchange failed (timed out: %s): %s", upstream.name(), timedOut[0], e);
+                return Future.failedFuture(timedOut[0] ? new UpstreamTimeoutException(policy.firstByteTimeout()) : e);
+            });
+        });
         return Uni.createFrom().completionStage(future.toCompletionStage());
     }
 
