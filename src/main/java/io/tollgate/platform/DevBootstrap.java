@@ -3,6 +3,8 @@ package io.tollgate.platform;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.ConfigValue;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -44,6 +46,14 @@ public class DevBootstrap {
         IssuedKey issued = VertxContextSupport.subscribeAndAwait(() -> tenants.list().chain(all -> all.isEmpty()
                 ? tenants.create(DEMO_TENANT).chain(t -> keys.issue(t.id, "demo key", null, null))
                 : io.smallrye.mutiny.Uni.createFrom().nullItem()));
+        if (adminToken == null && issued != null) {
+            // generated before this class loader existed (dev mode reads its configuration more than once): the
+            // demo tenant's creation is the first start, so show the token that came from the dev secrets file
+            ConfigValue token = ConfigProvider.getConfig().getConfigValue(DevSecretsConfigSourceFactory.ADMIN_TOKEN);
+            if (token.getSourceName() != null && token.getSourceName().startsWith("tollgate dev secrets")) {
+                adminToken = token.getValue();
+            }
+        }
         StringBuilder banner = new StringBuilder("\n\n  tollgate is running on http://localhost:").append(port).append('\n');
         if (adminToken != null) {
             banner.append("\n  Admin token (generated, kept in .tollgate/dev-secrets.properties, shown once):\n    ")
