@@ -4,7 +4,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.config.ConfigValue;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -47,11 +46,12 @@ public class DevBootstrap {
                 ? tenants.create(DEMO_TENANT).chain(t -> keys.issue(t.id, "demo key", null, null))
                 : io.smallrye.mutiny.Uni.createFrom().nullItem()));
         if (adminToken == null && issued != null) {
-            // generated before this class loader existed (dev mode reads its configuration more than once): the
-            // demo tenant's creation is the first start, so show the token that came from the dev secrets file
-            ConfigValue token = ConfigProvider.getConfig().getConfigValue(DevSecretsConfigSourceFactory.ADMIN_TOKEN);
-            if (token.getSourceName() != null && token.getSourceName().startsWith("tollgate dev secrets")) {
-                adminToken = token.getValue();
+            // generated in an earlier class loader (dev mode reads its configuration more than once): the demo
+            // tenant's creation is the first start, so show the token when it is the dev secrets file's
+            String configured = ConfigProvider.getConfig().getOptionalValue(DevSecretsConfigSourceFactory.ADMIN_TOKEN,
+                    String.class).orElse(null);
+            if (configured != null && configured.equals(DevSecretsConfigSourceFactory.storedAdminToken())) {
+                adminToken = configured;
             }
         }
         StringBuilder banner = new StringBuilder("\n\n  tollgate is running on http://localhost:").append(port).append('\n');

@@ -56,6 +56,17 @@ public class DevSecretsConfigSourceFactory implements ConfigSourceFactory {
         return token;
     }
 
+    /** The admin token kept in the dev secrets file, or null. */
+    static String storedAdminToken() {
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(FILE)) {
+            props.load(in);
+            return props.getProperty(ADMIN_TOKEN);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private static synchronized Properties loadOrCreate() {
         Properties props = new Properties();
         try {
