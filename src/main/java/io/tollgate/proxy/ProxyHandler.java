@@ -296,6 +296,7 @@ public class ProxyHandler {
             if (call.done) {
                 return;
             }
+            call.exchange.dataReceived();
             if (call.firstEventNanos == 0) {
                 call.firstEventNanos = System.nanoTime();
                 proxyMetrics.firstToken(call.upstreamModel, call.firstEventNanos - call.startNanos);

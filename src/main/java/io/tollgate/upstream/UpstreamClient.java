@@ -39,6 +39,7 @@ public class UpstreamClient {
     private static final TypeLiteral<Uni<UpstreamExchange>> EXCHANGE = new TypeLiteral<>() {
     };
 
+    private final Vertx vertx;
     private final HttpClient client;
     private final UpstreamPolicyConfig config;
     private final UpstreamMetrics metrics;
@@ -58,6 +59,7 @@ public class UpstreamClient {
     }
 
     public UpstreamClient(Vertx vertx, UpstreamPolicyConfig config, UpstreamMetrics metrics, Clock clock) {
+        this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
@@ -121,8 +123,9 @@ public class UpstreamClient {
                     if (!UpstreamFailures.retryableStatus(status)) {
                         // the caller reads the body after a hop back to its event loop: hold it until then
                         response.pause();
-                        request.idleTimeout(policy.idleTimeout().toMillis());
-                        return Future.succeededFuture(new UpstreamExchange(request, response));
+                        UpstreamExchange exchange = new UpstreamExchange(request, response);
+                        exchange.watchIdle(vertx, policy.idleTimeout().toMillis());
+                        return Future.succeededFuture(exchange);
                     }
                     return response.body().compose(errorBody -> {
                         long retryAfter = UpstreamFailures.retryAfterMillis(response.getHeader("Retry-After"), clock);
