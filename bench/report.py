@@ -12,7 +12,9 @@ with open(sys.argv[1]) as f:
         if line == "---":
             in_rows = True
         elif not in_rows:
-            for part in [line] if line.startswith(("cpu=", "jdk=", "limits=", "java_opts=", "date=")) else line.split(" "):
+            # "a=1 b=2" holds several values; any other line is one key and the rest of the line
+            parts = line.split(" ")
+            for part in parts if all("=" in p for p in parts) else [line]:
                 k, _, v = part.partition("=")
                 meta[k] = v
         elif line:
@@ -90,7 +92,7 @@ print(f"# tollgate benchmark, {meta.get('date', '')}\n")
 print(f"- commit `{meta.get('commit')}`, {meta.get('mode')} run: {meta.get('rounds')} interleaved rounds of "
       f"{meta.get('seconds')} s per measurement, {meta.get('elapsed_s')} s in all")
 print(f"- machine: {meta.get('nproc')} cores, {meta.get('cpu')}, {meta.get('mem')}; {meta.get('jdk')}; "
-      f"nginx {meta.get('nginx')}; {meta.get('wrk')}")
+      f"{meta.get('nginx')}; {meta.get('wrk')}")
 print(f"- load average (1/5/15 min) before: {meta.get('load_before')}, after: {meta.get('load_after')}"
       + (" — a shared, loaded machine: compare the ratios, not the absolute figures"
          if float(meta.get("load_before", "0 0 0").split()[0]) > 0.5 else ""))
@@ -99,7 +101,8 @@ print(f"- tollgate: packaged jar, prod profile, `{meta.get('java_opts')}`; key c
 print(f"- load: wrk, closed loop; saturation {meta.get('sat_connections')} connections against a 0 ms upstream; "
       f"latency {meta.get('lat_connections')} connections against a 50 ms upstream (wrk cannot hold a fixed rate, "
       f"so the connection count is chosen to give ~500 req/s; the achieved rate is shown); streams "
-      f"{meta.get('ttfb_concurrency')} connections, 12 events 20 ms apart after 50 ms")
+      f"{meta.get('ttfb_concurrency')} connections, usage asked for (stream_options.include_usage), events 20 ms "
+      f"apart after 50 ms")
 print(f"- every request/stream answered 2xx: {'yes' if errors == 0 else f'no, {errors} errors or non-2xx'}\n")
 
 print("## Main figures (medians over rounds; \"added\" is against the simulator directly, same round)\n")
@@ -140,12 +143,13 @@ for n in sorted(keys):
 
 print(f"\n## Concurrent streams (tollgate; each stream: 50 ms, then 20 events 500 ms apart ≈ 9.55 s; "
       f"{meta.get('stream_seconds')} s per step)\n")
-print("| concurrent streams | streams completed | mean / p99 duration, s | CPU per stream, ms | errors | RSS after, MiB |")
+print("| concurrent streams | streams completed | mean / p99 duration, s | CPU per stream, ms | socket errors / "
+      "non-2xx | RSS after, MiB |")
 print("|---:|---:|---:|---:|---:|---:|")
 for r in sorted((r for r in rows if r["phase"] == "streams"), key=lambda r: int(r["round"])):
-    err = int(num(r, "errors") + num(r, "non2xx"))
     print(f"| {int(r['round']):,} | {fmt(num(r, 'requests'))} | {fmt(num(r, 'mean_us') / 1e6, 2)} / "
-          f"{fmt(num(r, 'p99_us') / 1e6, 2)} | {fmt(cpu_us(r) / 1000, 2)} | {err} | {fmt(num(r, 'rss_kb') / 1024)} |")
+          f"{fmt(num(r, 'p99_us') / 1e6, 2)} | {fmt(cpu_us(r) / 1000, 2)} | {fmt(num(r, 'errors'))} / "
+          f"{fmt(num(r, 'non2xx'))} | {fmt(num(r, 'rss_kb') / 1024)} |")
 
 hot = [cpu_us(keys[n]["keys-hot"]) for n in sorted(keys) if "keys-hot" in keys[n]]
 keys_change = (hot[-1] / hot[0] - 1) if len(hot) > 1 else float("nan")

@@ -11,7 +11,7 @@ import time
 
 host, port, key, model = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 seconds, concurrency = float(sys.argv[5]), int(sys.argv[6])
-body = ('{"model":"%s","stream":true,"messages":[{"role":"user","content":"Say something short."}]}' % model).encode()
+body = ('{"model":"%s","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Say something short."}]}' % model).encode()
 headers = {"Content-Type": "application/json", "Authorization": "Bearer " + key}
 lock = threading.Lock()
 firsts, lasts, gaps, errors = [], [], [], [0]
