@@ -317,6 +317,7 @@ OUT=${OUT:-$BENCH/results/$DATE-$HOST$([ "$QUICK" = 1 ] && echo -quick || true).
     echo "---"
     cat "$RAW"
 } >"$WORK/all.txt"
+cp "$WORK/all.txt" "${OUT%.md}.raw.txt"
 python3 "$BENCH/report.py" "$WORK/all.txt" >"$OUT"
 cat "$OUT"
 [ "$JFR" = 1 ] && { kill $TG_PID; wait $TG_PID 2>/dev/null || true; cp "$WORK/tollgate.jfr" "$BENCH/results/" 2>/dev/null &&
