@@ -103,6 +103,9 @@ print(f"- load: wrk, closed loop; saturation {meta.get('sat_connections')} conne
       f"so the connection count is chosen to give ~500 req/s; the achieved rate is shown); streams "
       f"{meta.get('ttfb_concurrency')} connections, usage asked for (stream_options.include_usage), events 20 ms "
       f"apart after 50 ms")
+if meta.get("mode") == "quick":
+    print("- **quick mode**: the short warm-up leaves the JIT compiling during the rounds, so tollgate's figures are "
+          "higher than in a full run: a smoke check of the script, not a measurement against the budget")
 print(f"- every request/stream answered 2xx: {'yes' if errors == 0 else f'no, {errors} errors or non-2xx'}\n")
 
 print("## Main figures (medians over rounds; \"added\" is against the simulator directly, same round)\n")
