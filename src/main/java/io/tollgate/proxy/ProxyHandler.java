@@ -476,7 +476,9 @@ public class ProxyHandler {
 
     private static String millis(long nanos) {
         long micros = Math.max(0, nanos) / 1000;
-        return (micros / 1000) + "." + String.format("%03d", micros % 1000);
+        long fraction = micros % 1000;
+        // String.format cost ~4 % of the hot path's CPU samples (three calls per request)
+        return (micros / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
     }
 
     private void record(Call call, Tokens tokens, boolean completed) {

@@ -56,9 +56,20 @@ public class UsageRecorder {
     }
 
     void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> flush().subscribe().with(x -> {
+        timer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> drain());
+    }
+
+    /**
+     * One batch per tick capped the rate at batch-size / flush-interval (5,000 rows/s by default), below what one
+     * instance serves on two cores: past it the queue only grew. A full batch is followed by the next at once.
+     */
+    private void drain() {
+        flush().subscribe().with(written -> {
+            if (written >= config.batchSize()) {
+                drain();
+            }
         }, e -> {
-        }));
+        });
     }
 
     public void record(UsageEvent event) {

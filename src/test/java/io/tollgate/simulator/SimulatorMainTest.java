@@ -56,11 +56,13 @@ class SimulatorMainTest {
         assertThrows(IllegalArgumentException.class, () -> SimulatorMain.parse("--port", "eighty"));
     }
 
+    /** Also the smoke test of bench/run.sh's upstream: the same fixed-latency and cadence options it passes. */
     @Test
     void runsAsItsOwnProcessAndAnnouncesItsAddress() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                SimulatorMain.class.getName(), "--port", "0", "--reply-tokens", "2").redirectErrorStream(true).start();
+                SimulatorMain.class.getName(), "--port", "0", "--reply-tokens", "2", "--latency-ms", "50",
+                "--chunk-delay-ms", "20", "--max-records", "100").redirectErrorStream(true).start();
         try {
             BufferedReader output = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -1,0 +1,34 @@
+-- POST /v1/chat/completions with a fixed key; prints one RESULT line wrk's driver parses.
+-- args: key model stream(true|false) [keys N: pick a random bench key among N, see run.sh]
+local key, model, stream, spread
+init = function(args)
+  key = args[1]
+  model = args[2] or "claude-4-5-haiku"
+  stream = args[3] == "true"
+  spread = tonumber(args[4] or "0")
+  math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0) % 100000)
+end
+
+local body_for = function()
+  return '{"model":"' .. model .. '","stream":' .. tostring(stream)
+    .. ',"messages":[{"role":"user","content":"Say something short about benchmarks."}]}'
+end
+
+request = function()
+  local k = key
+  if spread > 0 then
+    -- keys inserted by run.sh: tg-bench + 38-digit zero-padded index
+    k = string.format("tg-bench%038d", math.random(1, spread))
+  end
+  return wrk.format("POST", "/v1/chat/completions", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. k,
+  }, body_for())
+end
+
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT requests=%d duration_us=%d errors=%d non2xx=%d p50_us=%d p99_us=%d mean_us=%.1f\n",
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99), latency.mean))
+end

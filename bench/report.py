@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Turns run.sh's raw measurements into the markdown results file. usage: report.py RAW"""
+import statistics
+import sys
+from collections import defaultdict
+
+meta, rows = {}, []
+with open(sys.argv[1]) as f:
+    in_rows = False
+    for line in f:
+        line = line.rstrip("\n")
+        if line == "---":
+            in_rows = True
+        elif not in_rows:
+            # "a=1 b=2" holds several values; any other line is one key and the rest of the line
+            parts = line.split(" ")
+            for part in parts if all("=" in p for p in parts) else [line]:
+                k, _, v = part.partition("=")
+                meta[k] = v
+        elif line:
+            phase, *pairs = line.split(" ")
+            row = {"phase": phase}
+            for p in pairs:
+                k, _, v = p.partition("=")
+                row[k] = v
+            rows.append(row)
+
+
+def num(row, k):
+    try:
+        return float(row[k])
+    except (KeyError, ValueError):
+        return float("nan")
+
+
+def rps(row):
+    return num(row, "requests") / (num(row, "duration_us") / 1e6)
+
+
+def cpu_us(row):
+    n = num(row, "requests")
+    return num(row, "cpu_ticks") / num(row, "hz") * 1e6 / n if n else float("nan")
+
+
+def med(values):
+    values = [v for v in values if v == v]
+    return statistics.median(values) if values else float("nan")
+
+
+def by_round(phase):
+    out = defaultdict(dict)
+    for r in rows:
+        if r["phase"] == phase:
+            out[r["round"]][r["target"]] = r
+    return [v for _, v in sorted(out.items(), key=lambda kv: int(kv[0])) if len(v) == 3]
+
+
+def fmt(v, digits=0):
+    if v != v:
+        return "n/a"
+    return f"{v:,.{digits}f}"
+
+
+sat, lat, ttfb = by_round("saturation"), by_round("latency"), by_round("ttfb")
+T = ("sim", "nginx", "tollgate")
+s_rps = {t: med([rps(r[t]) for r in sat]) for t in T}
+s_cpu = {t: med([cpu_us(r[t]) for r in sat]) for t in T}
+cpu_ratio = med([cpu_us(r["tollgate"]) / cpu_us(r["nginx"]) for r in sat])
+rps_ratio = med([rps(r["tollgate"]) / rps(r["nginx"]) for r in sat])
+errors = sum(int(num(r[t], "errors") + num(r[t], "non2xx")) for r in sat + lat for t in T)
+l_rps = {t: med([rps(r[t]) for r in lat]) for t in T}
+l50 = {t: med([num(r[t], "p50_us") for r in lat]) / 1000 for t in T}
+l99 = {t: med([num(r[t], "p99_us") for r in lat]) / 1000 for t in T}
+add50 = {t: med([num(r[t], "p50_us") - num(r["sim"], "p50_us") for r in lat]) / 1000 for t in T}
+add99 = {t: med([num(r[t], "p99_us") - num(r["sim"], "p99_us") for r in lat]) / 1000 for t in T}
+f50 = {t: med([num(r[t], "ttfb_p50_us") for r in ttfb]) / 1000 for t in T}
+fadd = {t: med([num(r[t], "ttfb_p50_us") - num(r["sim"], "ttfb_p50_us") for r in ttfb]) / 1000 for t in T}
+fadd99 = {t: med([num(r[t], "ttfb_p99_us") - num(r["sim"], "ttfb_p99_us") for r in ttfb]) / 1000 for t in T}
+lastadd = {t: med([num(r[t], "last_p50_us") - num(r["sim"], "last_p50_us") for r in ttfb]) / 1000 for t in T}
+gap = {t: med([num(r[t], "gap_max_p50_us") for r in ttfb]) / 1000 for t in T}
+last_sat = sat[-1] if sat else {}
+hwm = {t: num(last_sat[t], "hwm_kb") / 1024 if last_sat else float("nan") for t in T}
+hwm["tollgate"] = float(meta.get("tg_hwm_main_kb", "nan")) / 1024
+hwm_all = float(meta.get("tg_hwm_all_kb", "nan")) / 1024
+
+
+def dash(t, v):
+    return "—" if t == "sim" else v
+
+
+print(f"# tollgate benchmark, {meta.get('date', '')}\n")
+print(f"- commit `{meta.get('commit')}`, {meta.get('mode')} run: {meta.get('rounds')} interleaved rounds of "
+      f"{meta.get('seconds')} s per measurement, {meta.get('elapsed_s')} s in all")
+print(f"- machine: {meta.get('nproc')} cores, {meta.get('cpu')}, {meta.get('mem')}; {meta.get('jdk')}; "
+      f"{meta.get('nginx')}; {meta.get('wrk')}")
+print(f"- load average (1/5/15 min) before: {meta.get('load_before')}, after: {meta.get('load_after')}"
+      + (" — a shared, loaded machine: compare the ratios, not the absolute figures"
+         if float(meta.get("load_before", "0 0 0").split()[0]) > 0.5 else ""))
+print(f"- tollgate: packaged jar, prod profile, `{meta.get('java_opts')}`; key check and usage recording on; "
+      f"tenant limits: {meta.get('limits')}")
+print(f"- load: wrk, closed loop; saturation {meta.get('sat_connections')} connections against a 0 ms upstream; "
+      f"latency {meta.get('lat_connections')} connections against a 50 ms upstream (wrk cannot hold a fixed rate, "
+      f"so the connection count is chosen to give ~500 req/s; the achieved rate is shown); streams "
+      f"{meta.get('ttfb_concurrency')} connections, usage asked for (stream_options.include_usage), events 20 ms "
+      f"apart after 50 ms")
+if meta.get("mode") == "quick":
+    print("- **quick mode**: the short warm-up leaves the JIT compiling during the rounds, so tollgate's figures are "
+          "higher than in a full run: a smoke check of the script, not a measurement against the budget")
+print(f"- every request/stream answered 2xx: {'yes' if errors == 0 else f'no, {errors} errors or non-2xx'}\n")
+
+print("## Main figures (medians over rounds; \"added\" is against the simulator directly, same round)\n")
+print("| | simulator direct | nginx | tollgate | tollgate / nginx |")
+print("|---|---:|---:|---:|---:|")
+print(f"| requests/s at saturation (0 ms upstream) | {fmt(s_rps['sim'])} | {fmt(s_rps['nginx'])} | "
+      f"{fmt(s_rps['tollgate'])} | {fmt(rps_ratio, 2)} |")
+print(f"| CPU per request of the process, µs | {fmt(s_cpu['sim'])} (upstream itself) | {fmt(s_cpu['nginx'])} | "
+      f"{fmt(s_cpu['tollgate'])} | {fmt(cpu_ratio, 1)}× |")
+print(f"| requests/s achieved, 50 ms upstream | {fmt(l_rps['sim'])} | {fmt(l_rps['nginx'])} | "
+      f"{fmt(l_rps['tollgate'])} | |")
+print(f"| p50 / p99 latency, 50 ms upstream, ms | {fmt(l50['sim'], 2)} / {fmt(l99['sim'], 2)} | "
+      f"{fmt(l50['nginx'], 2)} / {fmt(l99['nginx'], 2)} | {fmt(l50['tollgate'], 2)} / {fmt(l99['tollgate'], 2)} | |")
+print(f"| added p50, ms | — | {fmt(add50['nginx'], 2)} | {fmt(add50['tollgate'], 2)} | |")
+print(f"| added p99, ms | — | {fmt(add99['nginx'], 2)} | {fmt(add99['tollgate'], 2)} | |")
+print(f"| stream: time to first event p50, ms | {fmt(f50['sim'], 2)} | {fmt(f50['nginx'], 2)} | "
+      f"{fmt(f50['tollgate'], 2)} | |")
+print(f"| stream: added time to first event p50 / p99, ms | — | {fmt(fadd['nginx'], 2)} / {fmt(fadd99['nginx'], 2)} | "
+      f"{fmt(fadd['tollgate'], 2)} / {fmt(fadd99['tollgate'], 2)} | |")
+print(f"| stream: added time to last event p50, ms | — | {fmt(lastadd['nginx'], 2)} | {fmt(lastadd['tollgate'], 2)} | |")
+print(f"| stream: largest gap between events p50, ms (upstream: 20) | {fmt(gap['sim'], 1)} | {fmt(gap['nginx'], 1)} | "
+      f"{fmt(gap['tollgate'], 1)} | |")
+print(f"| peak RSS (VmHWM), MiB | {fmt(hwm['sim'])} (2 simulators) | {fmt(hwm['nginx'])} (all workers) | "
+      f"{fmt(hwm['tollgate'])}; {fmt(hwm_all)} after the stream series | |")
+
+keys = defaultdict(dict)
+for r in rows:
+    if r["phase"] in ("keys-hot", "keys-spread", "keys-ref"):
+        keys[int(r["round"])][r["phase"]] = r
+
+
+def key_ratio(n):
+    ref = keys[n].get("keys-ref")
+    return cpu_us(keys[n]["keys-hot"]) / cpu_us(ref) if ref else float("nan")
+
+
+print("\n## Keys in the database (tollgate, 0 ms upstream, saturation; nginx measured in the same step)\n")
+print("| keys | one key: requests/s | one key: CPU/request µs | × nginx's in the step | random key of all: "
+      "requests/s | random key: CPU/request µs | errors |")
+print("|---:|---:|---:|---:|---:|---:|---:|")
+for n in sorted(keys):
+    h, s = keys[n].get("keys-hot", {}), keys[n].get("keys-spread", {})
+    err = sum(int(num(x, "errors") + num(x, "non2xx")) for x in (h, s) if x)
+    print(f"| {n:,} | {fmt(rps(h))} | {fmt(cpu_us(h))} | {fmt(key_ratio(n), 1)} | {fmt(rps(s))} | {fmt(cpu_us(s))} "
+          f"| {err} |")
+
+print(f"\n## Concurrent streams (tollgate; each stream: 50 ms, then 24 events 500 ms apart ≈ 11.6 s from the upstream; "
+      f"wrk opens all at once and keeps them open for {meta.get('stream_seconds')} s)\n")
+print("| concurrent streams | streams completed | mean / p99 duration, s | CPU per stream, ms | socket errors / "
+      "non-2xx | RSS after, MiB |")
+print("|---:|---:|---:|---:|---:|---:|")
+for r in sorted((r for r in rows if r["phase"] == "streams"), key=lambda r: int(r["round"])):
+    print(f"| {int(r['round']):,} | {fmt(num(r, 'requests'))} | {fmt(num(r, 'mean_us') / 1e6, 2)} / "
+          f"{fmt(num(r, 'p99_us') / 1e6, 2)} | {fmt(cpu_us(r) / 1000, 2)} | {fmt(num(r, 'errors'))} / "
+          f"{fmt(num(r, 'non2xx'))} | {fmt(num(r, 'rss_kb') / 1024)} |")
+
+# against nginx in the same step when it was measured (the steps run minutes apart), else the raw figure
+hot = [key_ratio(n) if "keys-ref" in keys[n] else cpu_us(keys[n]["keys-hot"]) for n in sorted(keys)
+       if "keys-hot" in keys[n]]
+keys_change = (hot[-1] / hot[0] - 1) if len(hot) > 1 else float("nan")
+print("\n## Budget (issue 7)\n")
+print("| goal | measured | met |")
+print("|---|---|---|")
+
+
+def met(ok):
+    return "met" if ok else "**not met**"
+
+
+print(f"| CPU per request ≤ 3× nginx's | {fmt(cpu_ratio, 1)}× ({fmt(s_cpu['tollgate'])} µs vs {fmt(s_cpu['nginx'])} µs) "
+      f"| {met(cpu_ratio <= 3)} |")
+print(f"| added p50 ≤ 0.3 ms at ~500 req/s, 50 ms upstream | {fmt(add50['tollgate'], 2)} ms | {met(add50['tollgate'] <= 0.3)} |")
+print(f"| added p99 ≤ 2 ms | {fmt(add99['tollgate'], 2)} ms | {met(add99['tollgate'] <= 2)} |")
+print(f"| stream first byte added ≤ 1 ms | {fmt(fadd['tollgate'], 2)} ms (p50) | {met(fadd['tollgate'] <= 1)} |")
+print(f"| every chunk relayed as it arrives | largest gap {fmt(gap['tollgate'], 1)} ms vs {fmt(gap['sim'], 1)} ms direct; "
+      f"last event added {fmt(lastadd['tollgate'], 2)} ms | {met(gap['tollgate'] - gap['sim'] <= 5)} |")
+print(f"| RSS under load ≤ 200 MiB (soak: not run here) | {fmt(hwm['tollgate'])} MiB; {fmt(hwm_all)} MiB with "
+      f"{STREAM_MAX if (STREAM_MAX := max((int(r['round']) for r in rows if r['phase'] == 'streams'), default=0)) else 0:,} "
+      f"streams | {met(hwm['tollgate'] <= 200)} (requests), {met(hwm_all <= 200)} (streams) |")
+print(f"| 100k keys: no change in the hot path's cost | one key's CPU/request (× nginx's) {fmt(keys_change * 100, 0)} % from "
+      f"{min(keys, default=0):,} to {max(keys, default=0):,} keys | {met(keys_change <= 0.15)} (growth within 15 %, "
+      f"the run-to-run noise here) |")

@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# Rerunnable benchmark of tollgate against the simulator directly and nginx as a plain reverse proxy, interleaved
+# in rounds so the figures are ratios taken on the same (possibly noisy) machine. See README.md, "Performance".
+#
+# usage: bench/run.sh [--quick] [--rounds N] [--seconds S] [--no-build] [--no-install] [--jfr] [--out FILE]
+#        bench/run.sh --serve [--no-build] [--jfr]   start everything, print the ports and key, wait (for profiling)
+#
+# environment:
+#   TOLLGATE_BENCH_JAVA_OPTS      JVM options and -D config for tollgate (default: -Xmx128m -XX:+UseSerialGC, what
+#                                 the JVM picks by itself in a 512 MB container), e.g.
+#                                 "-Xmx128m -XX:+UseSerialGC -Dtollgate.usage.flush-interval=100ms"
+#   TOLLGATE_BENCH_TENANT_LIMITS  JSON for "limits" on tenant creation (dropped if the admin API rejects it)
+#   TOLLGATE_BENCH_PORT_BASE      first of the ports used (default 19090)
+#   TOLLGATE_BENCH_PGURL          PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH="$ROOT/bench"
+SERVE=0 QUICK=0 ROUNDS="" SECONDS_PER_RUN="" BUILD=1 INSTALL=1 JFR=0 OUT=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) QUICK=1 ;;
+        --rounds) ROUNDS=$2; shift ;;
+        --seconds) SECONDS_PER_RUN=$2; shift ;;
+        --no-build) BUILD=0 ;;
+        --no-install) INSTALL=0 ;;
+        --jfr) JFR=1 ;;
+        --serve) SERVE=1 ;;
+        --out) OUT=$2; shift ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        *) echo "unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+if [ "$QUICK" = 1 ]; then
+    ROUNDS=${ROUNDS:-2} SECONDS_PER_RUN=${SECONDS_PER_RUN:-4} WARMUP=20 KEY_COUNTS="1000 100000"
+    STREAM_COUNTS="100 1000" STREAM_SECONDS=16 TTFB_SECONDS=4
+else
+    ROUNDS=${ROUNDS:-5} SECONDS_PER_RUN=${SECONDS_PER_RUN:-10} WARMUP=40 KEY_COUNTS="1000 10000 100000"
+    STREAM_COUNTS="100 1000 2500 5000" STREAM_SECONDS=25 TTFB_SECONDS=${SECONDS_PER_RUN}
+fi
+SAT_CONNECTIONS=32      # closed loop, enough to saturate 2 cores
+LAT_CONNECTIONS=25      # closed loop against a 50 ms upstream: ~500 requests/s
+TTFB_CONCURRENCY=8
+# wrk opens every stream of the series at once: the default bulkhead queue (512) and pool (1,000 connections)
+# would refuse most of a 5,000-stream burst, which is what they are for, not what the series measures
+UPSTREAM_QUEUE=10000
+JAVA_OPTS_TG=${TOLLGATE_BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
+LIMITS_JSON=${TOLLGATE_BENCH_TENANT_LIMITS:-'{"requestsPerMinute":100000000,"tokensPerMinute":100000000000}'}
+BASE=${TOLLGATE_BENCH_PORT_BASE:-19090}
+PGURL=${TOLLGATE_BENCH_PGURL:-postgres://postgres@127.0.0.1:5432}
+DB=tollgate_bench
+SIM0=$BASE SIM50=$((BASE + 1)) SIMSLOW=$((BASE + 2)) NGX0=$((BASE + 10)) NGX50=$((BASE + 11)) TG=$((BASE + 20))
+SIM_KEY=inf-00000000-0000-4000-8000-000000000000   # SimulatorOptions.DEFAULT_KEY
+ADMIN_TOKEN=bench-admin-token-$(date +%s)
+KEY_SECRET=bench-key-secret-0123456789abcdef0123456789abcdef
+MODEL0=claude-4-5-haiku MODEL50=claude-4-5-sonnet MODELSLOW=claude-4-sonnet
+HZ=$(getconf CLK_TCK)
+
+log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+
+# --- tools ---------------------------------------------------------------------------------------------------
+if [ "$INSTALL" = 1 ]; then
+    missing=""
+    command -v wrk >/dev/null || missing="$missing wrk"
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"
+    command -v psql >/dev/null || missing="$missing postgresql-client"
+    if [ -n "$missing" ]; then
+        log "installing$missing"
+        # keep Debian's nginx service from starting: we run our own master process
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+        DEBIAN_FRONTEND=noninteractive apt-get install -y $missing >/dev/null || {
+            apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y $missing >/dev/null; }
+        rm -f /usr/sbin/policy-rc.d
+    fi
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+# --- build ---------------------------------------------------------------------------------------------------
+cd "$ROOT"
+if [ "$BUILD" = 1 ]; then
+    log "building"
+    ./mvnw -q -DskipTests package
+fi
+CP='target/quarkus-app/lib/main/*:target/quarkus-app/app/*'
+
+WORK=$(mktemp -d /tmp/tollgate-bench.XXXXXX)
+RAW="$WORK/raw.txt"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    psql "$PGURL/postgres" -qAtc "drop database if exists $DB with (force)" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+wait_http() { # url seconds
+    local i
+    for i in $(seq 1 $(($2 * 10))); do
+        curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "timed out waiting for $1" >&2
+    return 1
+}
+ticks() { # summed utime+stime of the given pids, in clock ticks
+    local t=0 pid
+    for pid in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+    echo $t
+}
+status_kb() { # field (VmHWM, VmRSS) summed over the given pids
+    local field=$1 t=0 pid
+    shift
+    for pid in "$@"; do t=$((t + $(awk -v f="$field:" '$1 == f {print $2}' "/proc/$pid/status"))); done
+    echo $t
+}
+nginx_pids() { echo "$NGINX_PID" $(pgrep -P "$NGINX_PID"); }
+
+# --- processes -----------------------------------------------------------------------------------------------
+start_sim() { # port args...
+    local port=$1
+    shift
+    java -Xmx256m -cp "$CP" io.tollgate.simulator.SimulatorMain --port "$port" --max-records 100 "$@" \
+        >"$WORK/sim-$port.log" 2>&1 &
+    PIDS+=($!)
+}
+log "starting simulators"
+start_sim "$SIM0"
+SIM0_PID=$!
+start_sim "$SIM50" --latency-ms 50 --chunk-delay-ms 20
+SIM50_PID=$!
+start_sim "$SIMSLOW" --latency-ms 50 --chunk-delay-ms 500 --reply-tokens 20
+SIMSLOW_PID=$!
+for p in $SIM0 $SIM50 $SIMSLOW; do wait_http "http://127.0.0.1:$p/_sim/options" 60; done
+
+log "starting nginx"
+mkdir -p "$WORK/nginx"
+cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes auto;
+worker_rlimit_nofile 200000;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 50000; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx/body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    upstream sim0 { server 127.0.0.1:$SIM0; keepalive 512; }
+    upstream sim50 { server 127.0.0.1:$SIM50; keepalive 512; }
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_buffering off;
+    server { listen 127.0.0.1:$NGX0; location / { proxy_pass http://sim0; } }
+    server { listen 127.0.0.1:$NGX50; location / { proxy_pass http://sim50; } }
+}
+EOF
+"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+NGINX_PID=$!
+PIDS+=($NGINX_PID)
+wait_http "http://127.0.0.1:$NGX0/_sim/options" 20
+
+log "creating database $DB"
+psql "$PGURL/postgres" -qAtc "drop database if exists $DB with (force)" >/dev/null
+psql "$PGURL/postgres" -qAtc "create database $DB" >/dev/null
+
+log "starting tollgate ($JAVA_OPTS_TG)"
+JFR_OPTS=""
+if [ "$JFR" = 1 ]; then
+    JFR_OPTS="-XX:+FlightRecorder -XX:StartFlightRecording=filename=$WORK/tollgate.jfr,settings=profile,dumponexit=true"
+fi
+# shellcheck disable=SC2086
+env DATABASE_URL="$PGURL/$DB" PORT=$TG TOLLGATE_ADMIN_TOKEN="$ADMIN_TOKEN" TOLLGATE_KEY_SECRET="$KEY_SECRET" \
+    INFERENCE_URL="http://127.0.0.1:$SIM0" INFERENCE_KEY=$SIM_KEY INFERENCE_MODEL_ID=$MODEL0 \
+    SLOW_URL="http://127.0.0.1:$SIM50" SLOW_KEY=$SIM_KEY SLOW_MODEL_ID=$MODEL50 \
+    STREAMS_URL="http://127.0.0.1:$SIMSLOW" STREAMS_KEY=$SIM_KEY STREAMS_MODEL_ID=$MODELSLOW \
+    TOLLGATE_UPSTREAM_BULKHEAD_QUEUE=$UPSTREAM_QUEUE TOLLGATE_UPSTREAM_MAX_CONNECTIONS_PER_UPSTREAM=$UPSTREAM_QUEUE \
+    java $JAVA_OPTS_TG $JFR_OPTS -jar target/quarkus-app/quarkus-run.jar >"$WORK/tollgate.log" 2>&1 &
+TG_PID=$!
+PIDS+=($TG_PID)
+wait_http "http://127.0.0.1:$TG/q/health/ready" 90
+TG_START_RSS=$(status_kb VmRSS $TG_PID)
+
+log "creating tenant and key"
+A="Authorization: Bearer $ADMIN_TOKEN"
+J='Content-Type: application/json'
+# an admin API without tenant limits either rejects the field (400) or ignores it (no "limits" in the answer)
+LIMITS_USED="none (the admin API rejected or ignored \"limits\")"
+if TENANT_JSON=$(curl -fsS -H "$A" -H "$J" -d "{\"name\":\"bench\",\"limits\":$LIMITS_JSON}" \
+    "http://127.0.0.1:$TG/admin/v1/tenants" 2>/dev/null); then
+    grep -q '"limits"' <<<"$TENANT_JSON" && LIMITS_USED="$LIMITS_JSON"
+else
+    TENANT_JSON=$(curl -fsS -H "$A" -H "$J" -d '{"name":"bench"}' "http://127.0.0.1:$TG/admin/v1/tenants")
+fi
+TENANT=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$TENANT_JSON")
+TG_KEY=$(curl -fsS -H "$A" -H "$J" -d '{"name":"bench"}' "http://127.0.0.1:$TG/admin/v1/tenants/$TENANT/keys" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+log "tenant limits: $LIMITS_USED"
+
+# one check that each path answers before measuring anything
+for url in "http://127.0.0.1:$SIM0|$SIM_KEY" "http://127.0.0.1:$NGX0|$SIM_KEY" "http://127.0.0.1:$TG|$TG_KEY"; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${url#*|}" -H "$J" \
+        -d "{\"model\":\"$MODEL0\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" "${url%|*}/v1/chat/completions")
+    [ "$code" = 200 ] || { echo "${url%|*} answered $code" >&2; tail -20 "$WORK/tollgate.log" >&2; exit 1; }
+done
+
+if [ "$SERVE" = 1 ]; then
+    echo "simulator :$SIM0 (0 ms) :$SIM50 (50 ms) :$SIMSLOW (slow streams); nginx :$NGX0 :$NGX50; tollgate :$TG (pid $TG_PID)"
+    echo "tollgate key: $TG_KEY   simulator key: $SIM_KEY   admin token: $ADMIN_TOKEN   work dir: $WORK"
+    echo "e.g. wrk -c32 -d10s -s bench/lua/chat.lua http://127.0.0.1:$TG -- $TG_KEY $MODEL0"
+    wait "$TG_PID" || true
+    exit 0
+fi
+
+# --- measuring -----------------------------------------------------------------------------------------------
+# target name -> port, key and the pids whose CPU counts as "the proxy"
+port_of() { case "$1:$2" in sim:0) echo $SIM0 ;; sim:50) echo $SIM50 ;; nginx:0) echo $NGX0 ;; nginx:50) echo $NGX50 ;;
+    tollgate:*) echo $TG ;; esac; }
+key_of() { [ "$1" = tollgate ] && echo "$TG_KEY" || echo "$SIM_KEY"; }
+model_of() { [ "$2" = 0 ] && echo $MODEL0 || echo $MODEL50; }
+pids_of() { case "$1" in sim) echo "$SIM0_PID $SIM50_PID" ;; nginx) nginx_pids ;; tollgate) echo $TG_PID ;; esac; }
+
+wrk_run() { # phase round target latency connections seconds [stream] [spread]
+    local phase=$1 round=$2 target=$3 lat=$4 conns=$5 secs=$6 stream=${7:-false} spread=${8:-0}
+    local pids before after out threads=1
+    [ "$conns" -gt 200 ] && threads=2
+    pids=$(pids_of "$target")
+    # shellcheck disable=SC2086
+    before=$(ticks $pids)
+    out=$(wrk -t$threads -c"$conns" -d"${secs}s" --timeout 30s -s "$BENCH/lua/chat.lua" \
+        "http://127.0.0.1:$(port_of "$target" "$lat")" -- "$(key_of "$target")" "${MODEL:-$(model_of "$target" "$lat")}" \
+        "$stream" "$spread" 2>&1 | grep '^RESULT' || true)
+    # shellcheck disable=SC2086
+    after=$(ticks $pids)
+    # shellcheck disable=SC2086
+    echo "$phase round=$round target=$target conns=$conns spread=$spread ${out#RESULT } cpu_ticks=$((after - before)) hz=$HZ rss_kb=$(status_kb VmRSS $pids) hwm_kb=$(status_kb VmHWM $pids)" >>"$RAW"
+}
+ttfb_run() { # round target
+    local out
+    out=$(python3 "$BENCH/ttfb.py" 127.0.0.1 "$(port_of "$2" 50)" "$(key_of "$2")" $MODEL50 "$TTFB_SECONDS" \
+        $TTFB_CONCURRENCY | grep '^RESULT' || true)
+    echo "ttfb round=$1 target=$2 ${out#RESULT }" >>"$RAW"
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+START=$(date -u +%s)
+log "warming up (${WARMUP}s)"
+wrk_run warmup 0 tollgate 0 $SAT_CONNECTIONS "$WARMUP"
+MODEL=$MODEL50 wrk_run warmup 0 tollgate 50 $LAT_CONNECTIONS 3
+wrk_run warmup 0 nginx 0 $SAT_CONNECTIONS 3
+wrk_run warmup 0 sim 0 $SAT_CONNECTIONS 3
+python3 "$BENCH/ttfb.py" 127.0.0.1 $TG "$TG_KEY" $MODEL50 2 4 >/dev/null
+
+TARGETS=(sim nginx tollgate)
+for round in $(seq 1 "$ROUNDS"); do
+    log "round $round/$ROUNDS"
+    # rotate the order so no target always runs first after a pause
+    order=("${TARGETS[@]:$((round % 3))}" "${TARGETS[@]:0:$((round % 3))}")
+    for t in "${order[@]}"; do wrk_run saturation "$round" "$t" 0 $SAT_CONNECTIONS "$SECONDS_PER_RUN"; done
+    for t in "${order[@]}"; do wrk_run latency "$round" "$t" 50 $LAT_CONNECTIONS "$SECONDS_PER_RUN"; done
+    for t in "${order[@]}"; do ttfb_run "$round" "$t"; done
+done
+TG_HWM_MAIN=$(status_kb VmHWM $TG_PID)
+
+log "keys in the database"
+inserted=0
+for n in $KEY_COUNTS; do
+    psql "$PGURL/$DB" -qAt -v ON_ERROR_STOP=1 >/dev/null <<EOF
+create extension if not exists pgcrypto;
+create temporary table k as
+    select gen_random_uuid() as id, i, format('tg-bench%s', lpad(i::text, 38, '0')) as secret
+    from generate_series($((inserted + 1)), $n) as i;
+insert into api_key (id, tenant_id, name, prefix) select id, '$TENANT', 'bench-' || i, substr(secret, 1, 11) from k;
+insert into api_key_secret (hash, key_id) select hmac(secret, '$KEY_SECRET', 'sha256'), id from k;
+EOF
+    inserted=$n
+    log "  $n keys"
+    # nginx in the same step: the steps run minutes apart on a shared machine, the ratio is what compares
+    wrk_run keys-ref "$n" nginx 0 $SAT_CONNECTIONS "$SECONDS_PER_RUN"
+    wrk_run keys-hot "$n" tollgate 0 $SAT_CONNECTIONS "$SECONDS_PER_RUN"
+    wrk_run keys-spread "$n" tollgate 0 $SAT_CONNECTIONS "$SECONDS_PER_RUN" false "$n"
+done
+
+log "concurrent streams"
+for c in $STREAM_COUNTS; do
+    log "  $c streams"
+    MODEL=$MODELSLOW wrk_run streams "$c" tollgate 50 "$c" "$STREAM_SECONDS" true
+done
+TG_HWM_ALL=$(status_kb VmHWM $TG_PID)
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+ELAPSED=$(($(date -u +%s) - START))
+
+# --- report --------------------------------------------------------------------------------------------------
+DATE=$(date -u +%Y-%m-%d)
+HOST=$(hostname -s)
+OUT=${OUT:-$BENCH/results/$DATE-$HOST$([ "$QUICK" = 1 ] && echo -quick || true).md}
+{
+    echo "commit=$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src || echo +dirty)"
+    echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "mode=$([ "$QUICK" = 1 ] && echo quick || echo full) rounds=$ROUNDS seconds=$SECONDS_PER_RUN elapsed_s=$ELAPSED"
+    echo "nproc=$(nproc)"
+    echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+    echo "mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+    echo "jdk=$(java -version 2>&1 | sed -n 2p)"
+    echo "nginx=$("$NGINX" -v 2>&1 | sed 's/.*: //')"
+    echo "wrk=$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+    echo "load_before=$LOAD_BEFORE"
+    echo "load_after=$LOAD_AFTER"
+    echo "java_opts=$JAVA_OPTS_TG; tollgate.upstream.bulkhead-queue and max-connections-per-upstream=$UPSTREAM_QUEUE"
+    echo "limits=$LIMITS_USED"
+    echo "tg_start_rss_kb=$TG_START_RSS tg_hwm_main_kb=$TG_HWM_MAIN tg_hwm_all_kb=$TG_HWM_ALL"
+    echo "sat_connections=$SAT_CONNECTIONS lat_connections=$LAT_CONNECTIONS ttfb_concurrency=$TTFB_CONCURRENCY"
+    echo "stream_seconds=$STREAM_SECONDS"
+    echo "---"
+    cat "$RAW"
+} >"$WORK/all.txt"
+cp "$WORK/all.txt" "${OUT%.md}.raw.txt"
+python3 "$BENCH/report.py" "$WORK/all.txt" >"$OUT"
+cat "$OUT"
+[ "$JFR" = 1 ] && { kill $TG_PID; wait $TG_PID 2>/dev/null || true; cp "$WORK/tollgate.jfr" "$BENCH/results/" 2>/dev/null &&
+    log "JFR recording: bench/results/tollgate.jfr"; }
+log "written to ${OUT#$ROOT/}"
