@@ -42,7 +42,7 @@ public class DevBootstrap {
         }
         String adminToken = DevSecretsConfigSourceFactory.takeGeneratedAdminToken();
         IssuedKey issued = VertxContextSupport.subscribeAndAwait(() -> tenants.list().chain(all -> all.isEmpty()
-                ? tenants.create(DEMO_TENANT).chain(t -> keys.issue(t.id, "demo key", null, null))
+                ? tenants.create(DEMO_TENANT, null).chain(t -> keys.issue(t.id, "demo key", null, null, null))
                 : io.smallrye.mutiny.Uni.createFrom().nullItem()));
         StringBuilder banner = new StringBuilder("\n\n  tollgate is running on http://localhost:").append(port).append('\n');
         if (adminToken != null) {
