@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.VerboseResult;
 import io.tollgate.error.ErrorType;
 import io.tollgate.error.GatewayException;
 
@@ -56,18 +57,26 @@ final class RateLimiter {
                 }
                 Bucket bucket = store.bucket(scope.bucketId(kind, model), scope.version(), () -> policies.of(kind, limit));
                 long amount = kind == Limits.Kind.TOKENS ? Math.min(tokens, limit) : 1;
-                ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(amount);
+                VerboseResult<ConsumptionProbe> result = bucket.asVerbose().tryConsumeAndReturnRemaining(amount);
+                ConsumptionProbe probe = result.getValue();
+                // the headers speak of the minute (bandwidth 0), not of the burst cap
+                long remaining = result.getDiagnostics().getAvailableTokensPerEachBandwidth()[0];
+                Reading reading = new Reading(limit, probe.isConsumed() ? remaining : 0, toFull(limit, remaining));
+                readings.merge(kind, reading, RateLimiter::tighter);
                 if (!probe.isConsumed()) {
                     Lease.refund(taken);
-                    readings.merge(kind, new Reading(limit, 0, probe.getNanosToWaitForReset()), RateLimiter::tighter);
                     throw exceeded(kind, scope, limit, probe.getNanosToWaitForRefill(), headers(readings));
                 }
                 taken.add(new Lease.Taken(kind, bucket, amount));
-                readings.merge(kind, new Reading(limit, probe.getRemainingTokens(), probe.getNanosToWaitForReset()),
-                        RateLimiter::tighter);
             }
         }
         return taken.isEmpty() ? Lease.NONE : new Lease(List.copyOf(taken), headers(readings), settleOn);
+    }
+
+    /** How long until a per-minute bucket with {@code remaining} of {@code limit} is full again. */
+    private static long toFull(long limit, long remaining) {
+        long missing = limit - remaining;
+        return missing <= 0 ? 0 : (long) Math.ceil(missing * (double) BucketPolicies.MINUTE.toNanos() / limit);
     }
 
     private static Reading tighter(Reading a, Reading b) {
