@@ -22,6 +22,10 @@ interface BucketStore extends AutoCloseable {
         return 0;
     }
 
+    /** Drops what is cached about the buckets, so that the next use starts afresh (after a store failure). */
+    default void forget() {
+    }
+
     @Override
     default void close() {
     }

@@ -42,8 +42,10 @@ final class PostgresBucketStore implements BucketStore {
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table(TABLE)
                 .clientClock(time)
-                // a row may go once its bucket would be full again: deleting it then loses nothing
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
+                // a row may go once its bucket is full again (deleting it then loses nothing) and no replica can
+                // still hold a proxy for it (idle): batched commands cannot recreate a missing bucket
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                        idle.plusMinutes(1)))
                 .build();
         DelayParameters delay = new DelayParameters(config.maxUnsynchronizedTokens(), config.maxUnsynchronizedTimeout());
         this.optimization = switch (config.optimization()) {
@@ -67,6 +69,9 @@ final class PostgresBucketStore implements BucketStore {
             }
             RemoteBucketBuilder<String> builder = proxies.builder()
                     .withImplicitConfigurationReplacement(version, TokensInheritanceStrategy.ADDITIVE);
+            // Bucket4j's merged (batched) commands fail on a bucket that does not exist yet instead of creating it:
+            // create it, or give it the new configuration, with one plain command first
+            builder.build(id, config).getAvailableTokens();
             Optimization chosen = optimization.get();
             if (chosen != null) {
                 builder = builder.withOptimization(chosen);
@@ -78,6 +83,11 @@ final class PostgresBucketStore implements BucketStore {
     @Override
     public boolean blocking() {
         return true;
+    }
+
+    @Override
+    public void forget() {
+        buckets.invalidateAll();
     }
 
     @Override

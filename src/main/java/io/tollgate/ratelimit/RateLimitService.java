@@ -102,6 +102,7 @@ public class RateLimitService {
                 throw e;
             } catch (RuntimeException e) {
                 LOG.warnf("Rate limit store failed; admitting without limits: %s", e.toString());
+                store.forget();
                 return Lease.NONE;
             }
         }, executor));
