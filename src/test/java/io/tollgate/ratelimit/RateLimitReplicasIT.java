@@ -100,6 +100,21 @@ class RateLimitReplicasIT {
     }
 
     @Test
+    void delayingOptimizationOvershootsByAtMostTheUnsynchronizedTokensOfTheOtherReplica() throws Exception {
+        Map<String, String> env = env("distributed");
+        env.put("TOLLGATE_RATE_LIMIT_OPTIMIZATION", "delaying");
+        env.put("TOLLGATE_RATE_LIMIT_MAX_UNSYNCHRONIZED_TOKENS", "2");
+        try (PackagedApp a = PackagedApp.start(env); PackagedApp b = PackagedApp.start(env)) {
+            String key = newKey(a, "{\"requestsPerMinute\":10}");
+            List<HttpResponse<String>> responses = concurrently(20, key, a, b);
+            long admitted = count(responses, 200);
+            // the README's bound: limit + (replicas - 1) x max-unsynchronized-tokens
+            assertTrue(admitted >= 10 && admitted <= 10 + 2, "admitted " + admitted);
+            assertEquals(20 - admitted, count(responses, 429));
+        }
+    }
+
+    @Test
     void localModeIsTheSingleInstanceSwitch() throws Exception {
         try (PackagedApp a = PackagedApp.start(env("local")); PackagedApp b = PackagedApp.start(env("local"))) {
             assertTrue(a.output().contains("Rate limits: local mode"), a.output());
