@@ -42,6 +42,7 @@ final class PostgresBucketStore implements BucketStore {
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table(TABLE)
                 .clientClock(time)
+                .requestTimeout(config.storeTimeout())
                 // a row may go once its bucket is full again (deleting it then loses nothing) and no replica can
                 // still hold a proxy for it (idle): batched commands cannot recreate a missing bucket
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(

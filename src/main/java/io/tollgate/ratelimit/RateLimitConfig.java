@@ -43,6 +43,10 @@ public interface RateLimitConfig {
     @WithDefault("500ms")
     Duration maxUnsynchronizedTimeout();
 
+    /** The longest one bucket operation may wait for the database; then the request is admitted unlimited. */
+    @WithDefault("2s")
+    Duration storeTimeout();
+
     /** Threads that run the (blocking, JDBC) bucket operations of the distributed mode, off the event loops. */
     @WithDefault("8")
     int threads();
