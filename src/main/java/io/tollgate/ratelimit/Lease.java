@@ -3,6 +3,7 @@ package io.tollgate.ratelimit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
@@ -50,13 +51,17 @@ public final class Lease {
         if (taken.isEmpty() || !finished.compareAndSet(false, true)) {
             return;
         }
-        executor.execute(() -> {
-            try {
-                settle(taken, usedTokens, usageKnown);
-            } catch (RuntimeException e) {
-                LOG.warnf("Could not settle a rate-limit lease: %s", e.toString());
-            }
-        });
+        try {
+            executor.execute(() -> {
+                try {
+                    settle(taken, usedTokens, usageKnown);
+                } catch (RuntimeException e) {
+                    LOG.warnf("Could not settle a rate-limit lease: %s", e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // shutting down: the slots come back through the buckets' refill
+        }
     }
 
     /** Gives back everything taken, as if the request had never been admitted. */

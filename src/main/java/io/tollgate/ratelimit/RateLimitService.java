@@ -3,9 +3,9 @@ package io.tollgate.ratelimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -95,20 +95,23 @@ public class RateLimitService {
             }
         }
         Context context = Vertx.currentContext();
-        Uni<Lease> decided = Uni.createFrom().completionStage(() -> CompletableFuture.supplyAsync(() -> {
+        Uni<Lease> decided = Uni.createFrom().emitter(emitter -> {
             try {
-                return limiter.acquire(scopes, model, tokens);
-            } catch (GatewayException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                LOG.warnf("Rate limit store failed; admitting without limits: %s", e.toString());
-                store.forget();
-                return Lease.NONE;
+                executor.execute(() -> {
+                    try {
+                        emitter.complete(limiter.acquire(scopes, model, tokens));
+                    } catch (GatewayException e) {
+                        emitter.fail(e);
+                    } catch (RuntimeException e) {
+                        LOG.warnf("Rate limit store failed; admitting without limits: %s", e.toString());
+                        store.forget();
+                        emitter.complete(Lease.NONE);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                emitter.complete(Lease.NONE); // shutting down
             }
-        }, executor));
-        // unwrap the CompletionException so the 429 reaches the caller as itself
-        decided = decided.onFailure(java.util.concurrent.CompletionException.class)
-                .transform(Throwable::getCause);
+        });
         return context == null ? decided : decided.emitOn(task -> context.runOnContext(v -> task.run()));
     }
 

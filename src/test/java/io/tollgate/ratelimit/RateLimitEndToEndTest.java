@@ -298,9 +298,9 @@ class RateLimitEndToEndTest {
     @Test
     void anUpstream429IsPassedThroughWithTheUpstreamsRetryAfter() throws Exception {
         String key = key(tenant(null), Map.of("requestsPerMinute", 100));
-        gateway.simulator().enqueue(Fault.status(429).withHeader("Retry-After", "3600"));
+        gateway.simulator().enqueue(Fault.status(429).withHeader("Retry-After", "3600").onPath("/v1/chat/completions"));
         HttpResponse<String> limited = chat(key, CHAT);
-        assertEquals(429, limited.statusCode());
+        assertEquals(429, limited.statusCode(), () -> "the upstream saw " + gateway.simulator().requests());
         assertEquals("3600", header(limited, "retry-after"), "the upstream's Retry-After, not tollgate's");
         assertEquals("100", header(limited, "x-ratelimit-limit-requests"));
         assertEquals("99", header(limited, "x-ratelimit-remaining-requests"), "tollgate's own budget is what it is");
