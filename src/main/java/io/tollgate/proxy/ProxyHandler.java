@@ -228,8 +228,12 @@ public class ProxyHandler {
         }, failure -> fail(call, failure));
     }
 
-    /** Tollgate's limits replace whatever x-ratelimit-* the upstream sent (those are the shared upstream account's). */
+    /** A limited caller sees tollgate's limits, never the upstream's x-ratelimit-* (the shared upstream account's). */
     private static void limitHeaders(Call call, HttpServerResponse response) {
+        if (call.lease != Lease.NONE) {
+            response.headers().names().stream().filter(n -> n.regionMatches(true, 0, "x-ratelimit-", 0, 12)).toList()
+                    .forEach(response.headers()::remove);
+        }
         call.lease.headers().forEach(response.headers()::set);
     }
 

@@ -293,6 +293,8 @@ class RateLimitEndToEndTest {
         HttpResponse<String> other = chat(key, CHAT.replace("claude-4-5-haiku", "claude-4-5-sonnet"));
         assertEquals(200, other.statusCode());
         assertEquals("50", header(other, "x-ratelimit-limit-requests"));
+        assertTrue(other.headers().firstValue("x-ratelimit-limit-tokens").isEmpty(),
+                "no token limit here, and the upstream's own token headers are not the caller's");
     }
 
     @Test
