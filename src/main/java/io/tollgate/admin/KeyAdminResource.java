@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,6 +18,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import io.smallrye.mutiny.Uni;
 import io.tollgate.admin.dto.KeyResponse;
 import io.tollgate.admin.dto.RotateKeyRequest;
+import io.tollgate.admin.dto.UpdateKeyRequest;
 import io.tollgate.apikey.ApiKeyService;
 
 @Path("/admin/v1/keys")
@@ -29,6 +32,15 @@ public class KeyAdminResource {
     public KeyAdminResource(ApiKeyService keys, Clock clock) {
         this.keys = keys;
         this.clock = clock;
+    }
+
+    /** Renames the key and/or replaces its limits; absent fields are unchanged. */
+    @PATCH
+    @Path("/{keyId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<KeyResponse> update(@RestPath UUID keyId, UpdateKeyRequest request) {
+        TenantAdminResource.requireBody(request);
+        return keys.update(keyId, request.name(), request.limits()).map(k -> KeyResponse.of(k, now()));
     }
 
     @POST

@@ -38,7 +38,8 @@ public class TenantAdminResource {
     @POST
     public Uni<RestResponse<TenantResponse>> create(CreateTenantRequest request) {
         requireBody(request);
-        return tenants.create(request.name()).map(t -> RestResponse.status(RestResponse.Status.CREATED, TenantResponse.of(t)));
+        return tenants.create(request.name(), request.limits())
+                .map(t -> RestResponse.status(RestResponse.Status.CREATED, TenantResponse.of(t)));
     }
 
     @GET
@@ -56,7 +57,7 @@ public class TenantAdminResource {
     @Path("/{tenantId}")
     public Uni<TenantResponse> update(@RestPath UUID tenantId, UpdateTenantRequest request) {
         requireBody(request);
-        return tenants.rename(tenantId, request.name()).map(TenantResponse::of);
+        return tenants.update(tenantId, request.name(), request.limits()).map(TenantResponse::of);
     }
 
     /** Disables the tenant and so all its keys; its usage is kept. */

@@ -39,7 +39,7 @@ public class TenantKeyAdminResource {
     @POST
     public Uni<RestResponse<KeyResponse>> create(@RestPath UUID tenantId, CreateKeyRequest request) {
         TenantAdminResource.requireBody(request);
-        return keys.issue(tenantId, request.name(), request.expiresAt(), request.models())
+        return keys.issue(tenantId, request.name(), request.expiresAt(), request.models(), request.limits())
                 .map(issued -> RestResponse.status(RestResponse.Status.CREATED,
                         KeyResponse.of(issued.key(), now(), issued.secret())));
     }

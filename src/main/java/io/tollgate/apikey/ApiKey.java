@@ -4,12 +4,16 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
+
+import io.tollgate.ratelimit.Limits;
+import io.tollgate.ratelimit.LimitsConverter;
 
 /** A tenant's key: its identity, scope and state. The secrets themselves are only stored as hashes. */
 @Entity
@@ -44,4 +48,13 @@ public class ApiKey {
 
     @Column(name = "rotated_at")
     public OffsetDateTime rotatedAt;
+
+    /** Null: no limits of its own (its tenant's still apply). */
+    @Convert(converter = LimitsConverter.class)
+    @Column(name = "limits")
+    public Limits limits;
+
+    /** Grows with every change of {@link #limits}, so the shared buckets take the new configuration. */
+    @Column(name = "limits_version", nullable = false)
+    public long limitsVersion;
 }

@@ -17,6 +17,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.tollgate.error.ErrorType;
 import io.tollgate.error.GatewayException;
+import io.tollgate.ratelimit.Limits;
+import io.tollgate.ratelimit.RateLimitConfig;
 import io.tollgate.tenant.Tenant;
 import io.tollgate.tenant.TenantRepository;
 
@@ -32,18 +34,26 @@ public class ApiKeyService {
     private final KeyHasher hasher;
     private final Event<KeyChanged> changed;
     private final Clock clock;
+    private final Limits defaultLimits;
 
     public ApiKeyService(ApiKeyRepository keys, TenantRepository tenants, KeyHasher hasher, Event<KeyChanged> changed,
-            Clock clock) {
+            Clock clock, RateLimitConfig rateLimits) {
         this.keys = keys;
         this.tenants = tenants;
         this.hasher = hasher;
         this.changed = changed;
         this.clock = clock;
+        this.defaultLimits = Limits.of(rateLimits.defaultKey());
     }
 
+    /**
+     * @param limits the key's own limits, at most its tenant's; null: the configured defaults
+     *        ({@code tollgate.rate-limit.default-key.*}, lowered to the tenant's where they are higher)
+     */
     @WithTransaction
-    public Uni<IssuedKey> issue(UUID tenantId, String name, OffsetDateTime expiresAt, List<String> models) {
+    public Uni<IssuedKey> issue(UUID tenantId, String name, OffsetDateTime expiresAt, List<String> models,
+            Limits limits) {
+        Limits validLimits = limits == null ? null : Limits.validated(limits, "limits");
         OffsetDateTime now = now();
         String validName = validName(name);
         if (expiresAt != null && !expiresAt.isAfter(now)) {
@@ -52,6 +62,8 @@ public class ApiKeyService {
         String[] validModels = validModels(models);
         return tenants.findById(tenantId).chain(tenant -> {
             requireActive(tenant, tenantId);
+            Limits keyLimits = limits == null ? Limits.lowered(defaultLimits, tenant.limits) : validLimits;
+            Limits.requireWithin(keyLimits, tenant.limits, "limits");
             String secret = KeyFormat.newSecret();
             ApiKey key = new ApiKey();
             key.id = UUID.randomUUID();
@@ -61,6 +73,7 @@ public class ApiKeyService {
             key.models = validModels;
             key.expiresAt = expiresAt;
             key.createdAt = now;
+            key.limits = keyLimits;
             return keys.persist(key)
                     .call(keys::flush)
                     .call(k -> keys.insertSecret(k.id, hasher.hash(secret), now))
@@ -75,6 +88,42 @@ public class ApiKeyService {
                 throw GatewayException.notFound("tenant_not_found", "No tenant with id " + tenantId);
             }
             return keys.listByTenant(tenantId);
+        });
+    }
+
+    /**
+     * Renames the key and/or replaces its limits (null: unchanged; {@code {}}: none of its own). New limits apply on
+     * every replica at once and may not exceed the tenant's.
+     */
+    public Uni<ApiKey> update(UUID keyId, String name, Limits limits) {
+        if (name == null && limits == null) {
+            throw GatewayException.badRequest("Nothing to update: give 'name' and/or 'limits'");
+        }
+        return updateInTransaction(keyId, name, limits).invoke(k -> {
+            if (limits != null) {
+                changed.fire(new KeyChanged(k.id));
+            }
+        });
+    }
+
+    @WithTransaction
+    Uni<ApiKey> updateInTransaction(UUID keyId, String name, Limits limits) {
+        String validName = name == null ? null : validName(name);
+        Limits validLimits = limits == null ? null : Limits.validated(limits, "limits");
+        return keys.findById(keyId).chain(key -> {
+            require(key, keyId);
+            if (validName != null) {
+                key.name = validName;
+            }
+            if (limits == null) {
+                return Uni.createFrom().item(key);
+            }
+            return tenants.findById(key.tenantId).chain(tenant -> {
+                Limits.requireWithin(validLimits, tenant.limits, "limits");
+                key.limits = validLimits;
+                key.limitsVersion = Math.max(key.limitsVersion + 1, clock.millis());
+                return keys.notifyChanged(keyId).replaceWith(key);
+            });
         });
     }
 

@@ -2,12 +2,15 @@ package io.tollgate.auth;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.tollgate.ratelimit.LimitScope;
+import io.tollgate.ratelimit.LimitsConverter;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -19,7 +22,8 @@ public class CallerRepository {
 
     private static final String SQL = """
             select k.id, k.tenant_id, k.models, k.expires_at, k.revoked_at, s.expires_at as secret_expires_at,
-                   t.disabled_at
+                   t.disabled_at, k.limits, k.limits_version, t.limits as tenant_limits,
+                   t.limits_version as tenant_limits_version
               from api_key_secret s
               join api_key k on k.id = s.key_id
               join tenant t on t.id = k.tenant_id
@@ -48,7 +52,11 @@ public class CallerRepository {
         Caller.State state = row.getOffsetDateTime("revoked_at") != null
                 ? Caller.State.REVOKED
                 : row.getOffsetDateTime("disabled_at") != null ? Caller.State.TENANT_DISABLED : Caller.State.ACTIVE;
-        return new Caller(keyId, tenantId, models == null ? null : Set.of(models), expiresAt, state);
+        List<LimitScope> limits = List.of(
+                LimitScope.key(keyId, LimitsConverter.fromJson(row.getString("limits")), row.getLong("limits_version")),
+                LimitScope.tenant(tenantId, LimitsConverter.fromJson(row.getString("tenant_limits")),
+                        row.getLong("tenant_limits_version")));
+        return new Caller(keyId, tenantId, models == null ? null : Set.of(models), expiresAt, state, limits);
     }
 
     private static Instant earliest(OffsetDateTime a, OffsetDateTime b) {

@@ -43,7 +43,7 @@ public class DevBootstrap {
         }
         String adminToken = DevSecretsConfigSourceFactory.takeGeneratedAdminToken();
         IssuedKey issued = VertxContextSupport.subscribeAndAwait(() -> tenants.list().chain(all -> all.isEmpty()
-                ? tenants.create(DEMO_TENANT).chain(t -> keys.issue(t.id, "demo key", null, null))
+                ? tenants.create(DEMO_TENANT, null).chain(t -> keys.issue(t.id, "demo key", null, null, null))
                 : io.smallrye.mutiny.Uni.createFrom().nullItem()));
         if (adminToken == null && issued != null) {
             // generated in an earlier class loader (dev mode reads its configuration more than once): the demo

@@ -21,6 +21,9 @@ import io.tollgate.error.ErrorType;
 import io.tollgate.error.ErrorWriter;
 import io.tollgate.error.GatewayException;
 import io.tollgate.platform.RequestIds;
+import io.tollgate.ratelimit.Lease;
+import io.tollgate.ratelimit.RateLimitService;
+import io.tollgate.ratelimit.TokenEstimate;
 import io.tollgate.upstream.Upstream;
 import io.tollgate.upstream.UpstreamClient;
 import io.tollgate.upstream.UpstreamExchange;
@@ -69,10 +72,11 @@ public class ProxyHandler {
     private final UpstreamMetrics metrics;
     private final ProxyMetrics proxyMetrics;
     private final boolean serverTiming;
+    private final RateLimitService rateLimits;
 
     public ProxyHandler(KeyAuthenticator authenticator, UpstreamRegistry registry, UpstreamClient client,
             UsageRecorder recorder, ErrorWriter errors, ObjectMapper mapper, Clock clock, ProxyConfig config,
-            UpstreamMetrics metrics, ProxyMetrics proxyMetrics) {
+            UpstreamMetrics metrics, ProxyMetrics proxyMetrics, RateLimitService rateLimits) {
         this.authenticator = authenticator;
         this.registry = registry;
         this.client = client;
@@ -86,6 +90,7 @@ public class ProxyHandler {
         this.metrics = metrics;
         this.proxyMetrics = proxyMetrics;
         this.serverTiming = config.serverTiming();
+        this.rateLimits = rateLimits;
     }
 
     void handle(RoutingContext ctx, Endpoint endpoint) {
@@ -133,7 +138,7 @@ public class ProxyHandler {
             call.authNanos = System.nanoTime() - call.startNanos;
             try {
                 if (body == null) {
-                    forward(call, registry.defaultUpstream().orElseThrow(() -> GatewayException.unavailable(
+                    admitThenForward(call, registry.defaultUpstream().orElseThrow(() -> GatewayException.unavailable(
                             "no_upstream", "No upstream is configured")), null, null);
                 } else {
                     prepare(call, body);
@@ -208,7 +213,29 @@ public class ProxyHandler {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        forward(call, upstream, out, json);
+        admitThenForward(call, upstream, out, json);
+    }
+
+    // --- rate limits: admitted (or 429) before forwarding; the lease's headers go on every answer, streams
+    // included; the lease is finished once, in record(), however the request ends -------------------------------
+
+    private void admitThenForward(Call call, Upstream upstream, Buffer body, JsonNode json) {
+        long tokens = TokenEstimate.of(json, call.endpoint == Endpoint.CHAT || call.endpoint == Endpoint.MESSAGES
+                || call.endpoint == Endpoint.AGENTS, rateLimits.defaultMaxOutputTokens());
+        rateLimits.admit(call.caller.limits(), call.upstreamModel, tokens).subscribe().with(lease -> {
+            call.lease = lease;
+            limitHeaders(call, call.ctx.response());
+            forward(call, upstream, body, json);
+        }, failure -> fail(call, failure));
+    }
+
+    /** A limited caller sees tollgate's limits, never the upstream's x-ratelimit-* (the shared upstream account's). */
+    private static void limitHeaders(Call call, HttpServerResponse response) {
+        if (call.lease != Lease.NONE) {
+            response.headers().names().stream().filter(n -> n.regionMatches(true, 0, "x-ratelimit-", 0, 12)).toList()
+                    .forEach(response.headers()::remove);
+        }
+        call.lease.headers().forEach(response.headers()::set);
     }
 
     private void forward(Call call, Upstream upstream, Buffer body, JsonNode json) {
@@ -277,6 +304,7 @@ public class ProxyHandler {
         call.status = status;
         response.setStatusCode(status);
         HeaderPolicy.copyResponseHeaders(upstreamHeaders, response.headers(), call.upstream.key());
+        limitHeaders(call, response);
         Buffer out = body;
         Tokens tokens = Tokens.NONE;
         JsonNode json = parseJson(body);
@@ -304,6 +332,7 @@ public class ProxyHandler {
         HttpServerResponse response = call.ctx.response();
         response.setStatusCode(200);
         HeaderPolicy.copyResponseHeaders(upstream.headers(), response.headers(), call.upstream.key());
+        limitHeaders(call, response);
         response.setChunked(true);
         response.headers().set(HttpHeaders.CACHE_CONTROL, "no-cache");
         call.upstreamEndNanos = System.nanoTime(); // headers: what the gateway waited for before relaying
@@ -482,6 +511,7 @@ public class ProxyHandler {
     }
 
     private void record(Call call, Tokens tokens, boolean completed) {
+        call.lease.finish(tokens.input() + tokens.output(), call.status != CLIENT_CLOSED);
         long now = System.nanoTime();
         long upstreamNanos = call.upstreamStartNanos == 0 ? 0
                 : (call.streamUsage != null ? now : call.upstreamEndNanos == 0 ? now : call.upstreamEndNanos)
@@ -560,6 +590,7 @@ public class ProxyHandler {
         final String requestId;
         final long startNanos;
         Caller caller;
+        Lease lease = Lease.NONE;
         Upstream upstream;
         UpstreamExchange exchange;
         StreamUsage streamUsage;

@@ -4,9 +4,13 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+
+import io.tollgate.ratelimit.Limits;
+import io.tollgate.ratelimit.LimitsConverter;
 
 @Entity
 @Table(name = "tenant")
@@ -26,6 +30,15 @@ public class Tenant {
 
     @Column(name = "updated_at", nullable = false)
     public OffsetDateTime updatedAt;
+
+    /** Null: no limits. */
+    @Convert(converter = LimitsConverter.class)
+    @Column(name = "limits")
+    public Limits limits;
+
+    /** Grows with every change of {@link #limits}, so the shared buckets take the new configuration. */
+    @Column(name = "limits_version", nullable = false)
+    public long limitsVersion;
 
     public boolean disabled() {
         return disabledAt != null;

@@ -20,6 +20,13 @@ public class TenantRepository implements PanacheRepositoryBase<Tenant, UUID> {
         return listAll(Sort.by("createdAt").and("id"));
     }
 
+    /** The limits of the tenant's keys that have their own (id, JSON), to check them against new tenant limits. */
+    public Uni<List<Object[]>> keyLimits(UUID tenantId) {
+        return getSession().chain(s -> s.<Object[]> createNativeQuery(
+                "select cast(id as text), limits from api_key where tenant_id = :t and limits is not null and revoked_at is null",
+                Object[].class).setParameter("t", tenantId).getResultList());
+    }
+
     /** Tells every replica's key cache (LISTEN tollgate_key_changes) that this tenant's keys changed. */
     public Uni<Void> notifyChanged(UUID tenantId) {
         return getSession().chain(s -> s.createNativeQuery("select cast(pg_notify('tollgate_key_changes', :p) as text)")

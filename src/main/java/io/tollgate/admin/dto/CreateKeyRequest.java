@@ -3,6 +3,11 @@ package io.tollgate.admin.dto;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** {@code models} absent: the key may use every model. */
-public record CreateKeyRequest(String name, OffsetDateTime expiresAt, List<String> models) {
+import io.tollgate.ratelimit.Limits;
+
+/**
+ * {@code models} absent: the key may use every model. {@code limits} absent: the configured defaults; present: at
+ * most the tenant's.
+ */
+public record CreateKeyRequest(String name, OffsetDateTime expiresAt, List<String> models, Limits limits) {
 }

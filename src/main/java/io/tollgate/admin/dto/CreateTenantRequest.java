@@ -1,4 +1,7 @@
 package io.tollgate.admin.dto;
 
-public record CreateTenantRequest(String name) {
+import io.tollgate.ratelimit.Limits;
+
+/** {@code limits} absent: the configured defaults ({@code tollgate.rate-limit.default-tenant.*}, none unless set). */
+public record CreateTenantRequest(String name, Limits limits) {
 }

@@ -1,4 +1,7 @@
 package io.tollgate.admin.dto;
 
-public record UpdateTenantRequest(String name) {
+import io.tollgate.ratelimit.Limits;
+
+/** Each field absent: unchanged. {@code "limits": {}} removes every limit. */
+public record UpdateTenantRequest(String name, Limits limits) {
 }

@@ -1,0 +1,7 @@
+package io.tollgate.admin.dto;
+
+import io.tollgate.ratelimit.Limits;
+
+/** Each field absent: unchanged. {@code "limits": {}} removes the key's own limits (its tenant's still apply). */
+public record UpdateKeyRequest(String name, Limits limits) {
+}

@@ -1,0 +1,156 @@
+package io.tollgate.ratelimit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
+import io.tollgate.error.GatewayException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * "May they?": admits a request against its key's and tenant's limits, or refuses it with a 429. In distributed
+ * mode the buckets are in PostgreSQL and every bucket operation runs on this service's own threads, never on an
+ * event loop; the answer comes back on the caller's Vert.x context. A request with no limits costs nothing.
+ */
+@Startup
+@ApplicationScoped
+public class RateLimitService {
+
+    private static final Logger LOG = Logger.getLogger(RateLimitService.class);
+
+    private final RateLimitConfig config;
+    private final BucketStore store;
+    private final RateLimiter limiter;
+    private final ExecutorService executor;
+    private final Vertx vertx;
+    private final long cleanupTimer;
+
+    public RateLimitService(RateLimitConfig config, Clock clock, Instance<DataSource> dataSource, Vertx vertx) {
+        this.config = config;
+        this.vertx = vertx;
+        ClockTimeMeter time = new ClockTimeMeter(clock);
+        // longer than any bucket takes to refill completely, so evicting an idle one forgets nothing
+        Duration idle = config.concurrencyLeaseTimeout().plus(Duration.ofMinutes(2));
+        BucketPolicies policies = new BucketPolicies(config.burstWindow(), config.minBurst(),
+                config.concurrencyLeaseTimeout());
+        if (config.mode() == RateLimitConfig.Mode.DISTRIBUTED) {
+            this.executor = Executors.newFixedThreadPool(config.threads(), threads());
+            this.store = new PostgresBucketStore(dataSource.get(), time, config, idle);
+            this.limiter = new RateLimiter(store, policies, executor);
+            long interval = Math.max(1000, config.cleanupInterval().toMillis());
+            this.cleanupTimer = vertx.setPeriodic(interval, id -> executor.execute(this::cleanup));
+        } else {
+            this.executor = null;
+            this.store = new LocalBucketStore(time, idle);
+            this.limiter = new RateLimiter(store, policies, Runnable::run);
+            this.cleanupTimer = -1;
+        }
+        LOG.infof("Rate limits: %s mode%s", config.mode().name().toLowerCase(),
+                config.mode() == RateLimitConfig.Mode.DISTRIBUTED
+                        ? " (PostgreSQL, " + config.optimization().name().toLowerCase() + ")"
+                        : " (this instance only)");
+    }
+
+    /** Single-instance or shared through PostgreSQL. */
+    public RateLimitConfig.Mode mode() {
+        return config.mode();
+    }
+
+    /** The output tokens reserved when a request gives no max_tokens. */
+    public long defaultMaxOutputTokens() {
+        return config.defaultMaxOutputTokens();
+    }
+
+    /**
+     * Takes a concurrency slot, a request and a token reservation from every limited scope, or fails with a 429
+     * {@link GatewayException}. The lease must be {@linkplain Lease#finish finished} however the request ends.
+     * Should the bucket store fail (database unreachable), the request is admitted unlimited: limits are not worth
+     * an outage.
+     */
+    public Uni<Lease> admit(List<LimitScope> scopes, String model, long tokens) {
+        if (unlimited(scopes)) {
+            return Uni.createFrom().item(Lease.NONE);
+        }
+        if (!store.blocking()) {
+            try {
+                return Uni.createFrom().item(limiter.acquire(scopes, model, tokens));
+            } catch (GatewayException e) {
+                return Uni.createFrom().failure(e);
+            }
+        }
+        Context context = Vertx.currentContext();
+        Uni<Lease> decided = Uni.createFrom().emitter(emitter -> {
+            try {
+                executor.execute(() -> {
+                    try {
+                        emitter.complete(limiter.acquire(scopes, model, tokens));
+                    } catch (GatewayException e) {
+                        emitter.fail(e);
+                    } catch (RuntimeException e) {
+                        LOG.warnf("Rate limit store failed; admitting without limits: %s", e.toString());
+                        store.forget();
+                        emitter.complete(Lease.NONE);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                emitter.complete(Lease.NONE); // shutting down
+            }
+        });
+        return context == null ? decided : decided.emitOn(task -> context.runOnContext(v -> task.run()));
+    }
+
+    private static boolean unlimited(List<LimitScope> scopes) {
+        for (LimitScope scope : scopes) {
+            if (scope.limits() != null && !scope.limits().isUnlimited()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void cleanup() {
+        try {
+            int removed;
+            do {
+                removed = store.removeExpired();
+            } while (removed >= 1000);
+        } catch (RuntimeException e) {
+            LOG.debugf("Bucket cleanup failed: %s", e.toString());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (cleanupTimer >= 0) {
+            vertx.cancelTimer(cleanupTimer);
+        }
+        if (executor != null) {
+            executor.shutdown();
+        }
+    }
+
+    private static ThreadFactory threads() {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread thread = new Thread(r, "tollgate-ratelimit-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
