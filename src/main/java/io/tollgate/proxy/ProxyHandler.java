@@ -31,6 +31,7 @@ import io.tollgate.upstream.UpstreamStatusException;
 import io.tollgate.usage.PromptSize;
 import io.tollgate.usage.StreamUsage;
 import io.tollgate.usage.Tokens;
+import io.tollgate.usage.UsageConfig;
 import io.tollgate.usage.UsageEvent;
 import io.tollgate.usage.UsageExtractor;
 import io.tollgate.usage.UsageRecorder;
@@ -277,8 +278,8 @@ public class ProxyHandler {
         call.done = true;
         call.upstreamEndNanos = System.nanoTime();
         serverTiming(call, response);
-        response.end(out);
-        record(call, tokens, status < 400);
+        Buffer answer = out;
+        settle(call, tokens, status < 400, () -> response.end(answer));
     }
 
     private void relayStream(Call call, HttpClientResponse upstream) {
@@ -302,10 +303,13 @@ public class ProxyHandler {
             }
             splitter.feed(chunk, event -> {
                 String replacement = usage.onEvent(event.event(), event.data());
-                if (replacement == null) {
-                    response.write(event.raw());
-                } else if (replacement != StreamUsage.DROP) {
-                    response.write(reframe(event, replacement));
+                Buffer out = replacement == null ? event.raw()
+                        : replacement == StreamUsage.DROP ? null : reframe(event, replacement);
+                if (out != null && usage.finished() && recorder.mode() == UsageConfig.Mode.DURABLE) {
+                    // the end marker reaches the client only once the usage row is durable (see settle)
+                    call.heldBack.appendBuffer(out);
+                } else if (out != null) {
+                    response.write(out);
                 }
             });
             if (response.writeQueueFull()) {
@@ -318,12 +322,8 @@ public class ProxyHandler {
                 return;
             }
             call.done = true;
-            Buffer rest = splitter.remainder();
-            if (rest.length() > 0) {
-                response.write(rest);
-            }
-            response.end();
-            record(call, usage.tokens(), usage.finished());
+            Buffer rest = call.heldBack.appendBuffer(splitter.remainder());
+            settle(call, usage.tokens(), usage.finished(), () -> response.end(rest));
         });
         upstream.exceptionHandler(e -> {
             if (call.done) {
@@ -331,10 +331,10 @@ public class ProxyHandler {
             }
             call.done = true;
             LOG.warnf("Request %s: upstream stream broke after it started: %s", call.requestId, e.toString());
-            response.end(errorEvent(call.endpoint, UpstreamFailures.isTimeout(e)
+            Buffer end = errorEvent(call.endpoint, UpstreamFailures.isTimeout(e)
                     ? "The upstream stopped sending; the stream was ended"
-                    : "The upstream stream broke off"));
-            record(call, usage.tokens(), false);
+                    : "The upstream stream broke off");
+            settle(call, usage.tokens(), false, () -> response.end(end));
         });
         upstream.resume();
     }
@@ -351,7 +351,8 @@ public class ProxyHandler {
             if (call.streamUsage == null) {
                 call.status = CLIENT_CLOSED;
             }
-            record(call, call.streamUsage != null ? call.streamUsage.tokens() : Tokens.NONE, false);
+            settle(call, call.streamUsage != null ? call.streamUsage.tokens() : Tokens.NONE, false, () -> {
+            });
         }
     }
 
@@ -398,8 +399,7 @@ public class ProxyHandler {
                 call.attempts.count(), describe(e));
         call.status = error.status();
         call.done = true;
-        errors.write(call.ctx.response(), error);
-        record(call, Tokens.NONE, false);
+        settle(call, Tokens.NONE, false, () -> errors.write(call.ctx.response(), error));
     }
 
     /** The body of a non-streamed answer broke off: nothing reached the client yet, so it gets a 502 or 504. */
@@ -413,8 +413,7 @@ public class ProxyHandler {
         LOG.warnf("Request %s: upstream %s body failed: %s", call.requestId, call.upstream.name(), describe(e));
         call.status = error.status();
         call.done = true;
-        errors.write(call.ctx.response(), error);
-        record(call, Tokens.NONE, false);
+        settle(call, Tokens.NONE, false, () -> errors.write(call.ctx.response(), error));
     }
 
     private static String describe(Throwable e) {
@@ -449,14 +448,40 @@ public class ProxyHandler {
         return (micros / 1000) + "." + String.format("%03d", micros % 1000);
     }
 
-    private void record(Call call, Tokens tokens, boolean completed) {
+    /**
+     * Records the usage row, then completes the response with {@code finish}: in durable mode only once the row is
+     * durable. If the ledger can take the row nowhere, the client gets an error instead of an answer that would go
+     * unbilled.
+     */
+    private void settle(Call call, Tokens tokens, boolean completed, Runnable finish) {
+        record(call, tokens, completed).onComplete(written -> {
+            if (written.succeeded()) {
+                finish.run();
+                return;
+            }
+            LOG.errorf("Request %s: usage row not durable, answer withheld: %s", call.requestId, written.cause());
+            HttpServerResponse response = call.ctx.response();
+            if (response.ended() || response.closed()) {
+                return;
+            }
+            if (response.headWritten()) {
+                response.end(errorEvent(call.endpoint, "The usage ledger is unavailable"));
+            } else {
+                response.headers().clear();
+                errors.write(response, GatewayException.unavailable("usage_ledger_unavailable",
+                        "The usage ledger is unavailable; retry shortly"));
+            }
+        });
+    }
+
+    private io.vertx.core.Future<Void> record(Call call, Tokens tokens, boolean completed) {
         long now = System.nanoTime();
         long upstreamNanos = call.upstreamStartNanos == 0 ? 0
                 : (call.streamUsage != null ? now : call.upstreamEndNanos == 0 ? now : call.upstreamEndNanos)
                         - call.upstreamStartNanos;
         proxyMetrics.completed(call.caller.tenantId().toString(), call.upstreamModel, call.endpoint, call.status,
                 upstreamNanos, (now - call.startNanos) - upstreamNanos, tokens.input(), tokens.output());
-        recorder.record(new UsageEvent(call.requestId, call.caller.tenantId(), call.caller.keyId(),
+        return recorder.record(new UsageEvent(call.requestId, call.caller.tenantId(), call.caller.keyId(),
                 call.endpoint.label(), call.requestedModel, call.upstreamModel, call.upstream.name(), call.status,
                 tokens, call.streamed || call.streamUsage != null, completed,
                 (int) ((System.nanoTime() - call.startNanos) / 1_000_000), Math.max(1, call.attempts.count()),
@@ -546,6 +571,8 @@ public class ProxyHandler {
         long upstreamStartNanos;
         long upstreamEndNanos;
         long firstEventNanos;
+        /** Durable mode: a stream's end marker, sent once the usage row is durable. */
+        final Buffer heldBack = Buffer.buffer();
 
         Call(RoutingContext ctx, Endpoint endpoint, String requestId, long startNanos) {
             this.ctx = ctx;

@@ -1,0 +1,194 @@
+package io.tollgate.usage;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The ledger's local append-only spool: usage rows that PostgreSQL could not take, fsync'd before they count as
+ * recorded, kept in segment files until they have been replayed. One line per row, {@code <crc32 hex> <json>}; a
+ * line torn by a crash fails its checksum and is skipped (its batch was never acknowledged). Not thread-safe: the
+ * recorder calls it from one thread.
+ */
+final class UsageSpool implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(UsageSpool.class);
+    static final String SUFFIX = ".spool";
+
+    private final Path dir;
+    private final ObjectMapper mapper;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private FileChannel current;
+    private Path currentPath;
+    private long sequence;
+    private long rows;
+    private Instant oldest;
+
+    UsageSpool(Path dir, ObjectMapper mapper) {
+        this.dir = dir;
+        this.mapper = mapper;
+        try {
+            Files.createDirectories(dir);
+            lockChannel = FileChannel.open(dir.resolve("spool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = lockChannel.tryLock();
+            if (lock == null) {
+                throw new IllegalStateException("The usage spool " + dir.toAbsolutePath()
+                        + " is in use by another process; give every replica its own tollgate.usage.spool-dir");
+            }
+            for (Path segment : segments()) {
+                List<UsageEvent> events = read(segment);
+                rows += events.size();
+                if (!events.isEmpty() && oldest == null) {
+                    oldest = events.get(0).createdAt();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the usage spool " + dir.toAbsolutePath(), e);
+        }
+    }
+
+    /** Appends the rows and forces them to disk; when this returns they survive a crash. */
+    void append(List<UsageEvent> events) throws IOException {
+        if (current == null) {
+            currentPath = dir.resolve(String.format("usage-%013d-%06d%s", System.currentTimeMillis(), sequence++, SUFFIX));
+            current = FileChannel.open(currentPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            // the new file's directory entry must be durable too
+            forceDirectory();
+        }
+        StringBuilder lines = new StringBuilder(events.size() * 400);
+        for (UsageEvent event : events) {
+            String json = toJson(event);
+            lines.append(Long.toHexString(crc(json))).append(' ').append(json).append('\n');
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+            current.write(bytes);
+        }
+        current.force(false);
+        if (rows == 0 && !events.isEmpty()) {
+            oldest = events.get(0).createdAt();
+        }
+        rows += events.size();
+    }
+
+    /** Closes the segment being written: the next append starts a new one, and this one can be replayed. */
+    void rotate() throws IOException {
+        if (current != null) {
+            current.close();
+            current = null;
+            currentPath = null;
+        }
+    }
+
+    /** Closed segments, oldest first. */
+    List<Path> segments() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX) && !p.equals(currentPath)).sorted()
+                    .toList();
+        }
+    }
+
+    List<UsageEvent> read(Path segment) throws IOException {
+        List<UsageEvent> events = new ArrayList<>();
+        try (BufferedReader reader = Files.newBufferedReader(segment, StandardCharsets.UTF_8)) {
+            String line;
+            int number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                int space = line.indexOf(' ');
+                UsageEvent event = null;
+                if (space > 0) {
+                    String json = line.substring(space + 1);
+                    try {
+                        if (Long.parseLong(line.substring(0, space), 16) == crc(json)) {
+                            event = mapper.readValue(json, UsageEvent.class);
+                        }
+                    } catch (NumberFormatException | IOException e) {
+                        event = null;
+                    }
+                }
+                if (event == null) {
+                    LOG.warnf("Usage spool %s line %d is torn or corrupt; skipped (it was never acknowledged)",
+                            segment.getFileName(), number);
+                } else {
+                    events.add(event);
+                }
+            }
+        }
+        return events;
+    }
+
+    /** The segment's rows are in PostgreSQL: forget them. */
+    void delete(Path segment, int replayed) throws IOException {
+        Files.deleteIfExists(segment);
+        rows = Math.max(0, rows - replayed);
+        if (rows == 0) {
+            oldest = null;
+        }
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    /** When the oldest spooled row was created, or null when the spool is empty. */
+    Instant oldest() {
+        return oldest;
+    }
+
+    long bytes() {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        rotate();
+        lock.release();
+        lockChannel.close();
+    }
+
+    private void forceDirectory() {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // not every platform can open a directory; the file's own fsync still holds its data
+        }
+    }
+
+    private String toJson(UsageEvent event) {
+        try {
+            return mapper.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long crc(String json) {
+        CRC32 crc = new CRC32();
+        crc.update(json.getBytes(StandardCharsets.UTF_8));
+        return crc.getValue();
+    }
+}
