@@ -38,6 +38,8 @@ public class KeyAuthenticator {
     private final java.time.Duration outageGrace;
     /** When a lookup last failed (the database could not be asked); null once one succeeds again. */
     private volatile java.time.Instant lookupFailedAt;
+    /** Keys confirmed before this must be confirmed again (kept only as the outage fallback). */
+    private volatile java.time.Instant freshAfter = java.time.Instant.MIN;
     /** Bumped by every invalidation: a lookup that raced with one does not put its stale answer in the cache. */
     private final AtomicLong epoch = new AtomicLong();
 
@@ -85,7 +87,8 @@ public class KeyAuthenticator {
         Cached cached = cache.getIfPresent(cacheKey);
         java.time.Instant now = clock.instant();
         boolean known = cached != null && cached.caller().state() != Caller.State.UNKNOWN;
-        if (cached != null && (!known || now.isBefore(cached.confirmedAt().plus(ttl)))) {
+        if (cached != null && (!known
+                || now.isBefore(cached.confirmedAt().plus(ttl)) && cached.confirmedAt().isAfter(freshAfter))) {
             return check(cached.caller());
         }
         boolean graceful = known && now.isBefore(cached.confirmedAt().plus(outageGrace));
@@ -153,9 +156,14 @@ public class KeyAuthenticator {
         cache.asMap().values().removeIf(c -> tenantId.equals(c.caller().tenantId()));
     }
 
+    /**
+     * Every key must be confirmed by the database again (notifications may have been missed). Known keys stay in
+     * memory as the outage fallback: a reconnection after a database outage must not lock out every client.
+     */
     void invalidateAll() {
         epoch.incrementAndGet();
-        cache.invalidateAll();
+        freshAfter = clock.instant();
+        cache.asMap().values().removeIf(c -> c.caller().state() == Caller.State.UNKNOWN);
     }
 
     long size() {
