@@ -76,8 +76,7 @@ final class UsageSpool implements AutoCloseable {
         }
         StringBuilder lines = new StringBuilder(events.size() * 400);
         for (UsageEvent event : events) {
-            String json = toJson(event);
-            lines.append(Long.toHexString(crc(json))).append(' ').append(json).append('\n');
+            lines.append(line(mapper, event));
         }
         ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
@@ -178,9 +177,11 @@ final class UsageSpool implements AutoCloseable {
         }
     }
 
-    private String toJson(UsageEvent event) {
+    /** One spool line: the checksum, the row as JSON, a newline. */
+    static String line(ObjectMapper mapper, UsageEvent event) {
         try {
-            return mapper.writeValueAsString(event);
+            String json = mapper.writeValueAsString(event);
+            return Long.toHexString(crc(json)) + ' ' + json + '\n';
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
