@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -14,9 +17,13 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
+import io.tollgate.admin.dto.BudgetResponse;
 import io.tollgate.admin.dto.KeyResponse;
 import io.tollgate.admin.dto.RotateKeyRequest;
+import io.tollgate.admin.dto.UpdateKeyRequest;
 import io.tollgate.apikey.ApiKeyService;
+import io.tollgate.budget.BudgetService;
+import io.tollgate.error.GatewayException;
 
 @Path("/admin/v1/keys")
 @Produces(MediaType.APPLICATION_JSON)
@@ -24,11 +31,32 @@ import io.tollgate.apikey.ApiKeyService;
 public class KeyAdminResource {
 
     private final ApiKeyService keys;
+    private final BudgetService budgets;
     private final Clock clock;
 
-    public KeyAdminResource(ApiKeyService keys, Clock clock) {
+    public KeyAdminResource(ApiKeyService keys, BudgetService budgets, Clock clock) {
         this.keys = keys;
+        this.budgets = budgets;
         this.clock = clock;
+    }
+
+    /** Sets the key's monthly budget ({@code "budget": {}} removes it); answers the budget and this month's spend. */
+    @PATCH
+    @Path("/{keyId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<BudgetResponse> update(@RestPath UUID keyId, UpdateKeyRequest request) {
+        TenantAdminResource.requireBody(request);
+        if (request.budget() == null) {
+            throw GatewayException.invalidField("budget", "Nothing to change: send 'budget'");
+        }
+        return budgets.setForKey(keyId, request.budget().toBudget()).chain(() -> budget(keyId));
+    }
+
+    /** The key's monthly budget and this month's spend against it. */
+    @GET
+    @Path("/{keyId}/budget")
+    public Uni<BudgetResponse> budget(@RestPath UUID keyId) {
+        return budgets.keyStatus(keyId).map(s -> BudgetResponse.of(keyId, s.budget(), s.spend()));
     }
 
     @POST

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.tollgate.auth.Caller;
 import io.tollgate.auth.KeyAuthenticator;
+import io.tollgate.budget.BudgetService;
 import io.tollgate.error.ErrorResponse;
 import io.tollgate.error.ErrorType;
 import io.tollgate.error.ErrorWriter;
@@ -60,6 +61,7 @@ public class ProxyHandler {
     private final UpstreamRegistry registry;
     private final UpstreamClient client;
     private final UsageRecorder recorder;
+    private final BudgetService budgets;
     private final ErrorWriter errors;
     private final ObjectMapper mapper;
     private final Clock clock;
@@ -71,12 +73,14 @@ public class ProxyHandler {
     private final boolean serverTiming;
 
     public ProxyHandler(KeyAuthenticator authenticator, UpstreamRegistry registry, UpstreamClient client,
-            UsageRecorder recorder, ErrorWriter errors, ObjectMapper mapper, Clock clock, ProxyConfig config,
+            UsageRecorder recorder, BudgetService budgets, ErrorWriter errors, ObjectMapper mapper, Clock clock,
+            ProxyConfig config,
             UpstreamMetrics metrics, ProxyMetrics proxyMetrics) {
         this.authenticator = authenticator;
         this.registry = registry;
         this.client = client;
         this.recorder = recorder;
+        this.budgets = budgets;
         this.errors = errors;
         this.mapper = mapper;
         this.clock = clock;
@@ -128,23 +132,25 @@ public class ProxyHandler {
     }
 
     private void authenticate(Call call, Buffer body) {
-        authenticator.authenticate(presentedKey(call.ctx.request())).subscribe().with(caller -> {
-            call.caller = caller;
-            call.authNanos = System.nanoTime() - call.startNanos;
-            try {
-                if (body == null) {
-                    forward(call, registry.defaultUpstream().orElseThrow(() -> GatewayException.unavailable(
-                            "no_upstream", "No upstream is configured")), null, null);
-                } else {
-                    prepare(call, body);
-                }
-            } catch (GatewayException e) {
-                fail(call, e);
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "Request %s failed", call.requestId);
-                fail(call, new GatewayException(500, ErrorType.API, "internal_error", "Internal error"));
-            }
-        }, failure -> fail(call, failure));
+        authenticator.authenticate(presentedKey(call.ctx.request()))
+                .call(caller -> budgets.check(caller.tenantId(), caller.keyId()))
+                .subscribe().with(caller -> {
+                    call.caller = caller;
+                    call.authNanos = System.nanoTime() - call.startNanos;
+                    try {
+                        if (body == null) {
+                            forward(call, registry.defaultUpstream().orElseThrow(() -> GatewayException.unavailable(
+                                    "no_upstream", "No upstream is configured")), null, null);
+                        } else {
+                            prepare(call, body);
+                        }
+                    } catch (GatewayException e) {
+                        fail(call, e);
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "Request %s failed", call.requestId);
+                        fail(call, new GatewayException(500, ErrorType.API, "internal_error", "Internal error"));
+                    }
+                }, failure -> fail(call, failure));
     }
 
     /** Parses and checks the body, applies the alias, and rewrites what must be rewritten for the upstream. */

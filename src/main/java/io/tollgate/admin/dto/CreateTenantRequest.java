@@ -1,4 +1,4 @@
 package io.tollgate.admin.dto;
 
-public record CreateTenantRequest(String name) {
+public record CreateTenantRequest(String name, BudgetRequest budget) {
 }

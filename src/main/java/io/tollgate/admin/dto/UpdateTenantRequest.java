@@ -1,4 +1,5 @@
 package io.tollgate.admin.dto;
 
-public record UpdateTenantRequest(String name) {
+/** Each field absent: left as it is. */
+public record UpdateTenantRequest(String name, BudgetRequest budget) {
 }

@@ -1,0 +1,4 @@
+package io.tollgate.admin.dto;
+
+public record UpdateKeyRequest(BudgetRequest budget) {
+}
