@@ -166,6 +166,47 @@ class UsageLedgerIT {
         }
     }
 
+    @Test
+    void sigtermDrainsAsyncRowsToPostgresOrElseToTheSpool() throws Exception {
+        // async mode with a flush interval that never comes: the rows are only in memory when SIGTERM arrives
+        Map<String, String> async = Map.of("TOLLGATE_USAGE_MODE", "async", "TOLLGATE_USAGE_FLUSH_INTERVAL", "1h");
+        Path spool = Files.createTempDirectory("tollgate-spool");
+        Gateway gateway = Gateway.start(spool, async);
+        String tenant = gateway.newTenant();
+        String key = gateway.newKey(tenant);
+        Set<String> drained = new java.util.HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            drained.add(gateway.answered(key, i % 2 == 0));
+        }
+        gateway.stop(); // SIGTERM
+        assertEquals(Set.of(), missing(drained), "written to PostgreSQL at shutdown");
+
+        // the same with PostgreSQL unreachable: the rows go to the spool, and the next start replays them
+        Gateway second = Gateway.start(spool, async);
+        Set<String> spooled = new java.util.HashSet<>();
+        spooled.add(second.answered(key, false));
+        try {
+            database.cut();
+            for (int i = 0; i < 10; i++) {
+                spooled.add(second.answered(key, i % 2 == 0));
+            }
+            second.stop();
+        } finally {
+            database.restore();
+        }
+        try (var files = Files.list(spool)) {
+            assertTrue(files.anyMatch(f -> f.toString().endsWith(".spool")), "rows spooled at shutdown");
+        }
+        Gateway third = Gateway.start(spool);
+        try {
+            awaitCondition("spooled rows replayed", Duration.ofSeconds(60), () -> missing(spooled).isEmpty());
+            assertEquals(drained.size() + spooled.size(), countRows(tenant));
+            assertRollupMatchesRows(tenant);
+        } finally {
+            third.stop();
+        }
+    }
+
     private static Set<String> missing(Set<String> requestIds) {
         try (Connection c = jdbc();
                 PreparedStatement s = c.prepareStatement("select request_id from usage_event where request_id = any(?)")) {
@@ -236,6 +277,10 @@ class UsageLedgerIT {
         }
 
         static Gateway start(Path spool) throws Exception {
+            return start(spool, Map.of());
+        }
+
+        static Gateway start(Path spool, Map<String, String> extra) throws Exception {
             int port;
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
@@ -252,6 +297,7 @@ class UsageLedgerIT {
             // keys are re-checked after a second: the outage grace, not the cache, keeps them working
             env.put("TOLLGATE_AUTH_CACHE_TTL", "1s");
             env.put("PORT", String.valueOf(port));
+            env.putAll(extra);
             Path log = Files.createTempFile("tollgate-ledger-it", ".log");
             ProcessBuilder builder = new ProcessBuilder(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()))
@@ -277,9 +323,10 @@ class UsageLedgerIT {
             });
         }
 
+        /** SIGTERM, and wait for the process to end. */
         void stop() throws InterruptedException {
             process.destroy();
-            process.waitFor(30, TimeUnit.SECONDS);
+            assertTrue(process.waitFor(40, TimeUnit.SECONDS), "stopped after SIGTERM");
         }
 
         String newTenant() throws Exception {
