@@ -327,7 +327,18 @@ public class UsageRecorder {
     }
 
     private void replay() {
-        if (spool != null && (degraded || spool.rows() > 0)) {
+        if (spool == null) {
+            return;
+        }
+        // segments left by a process that shared the spool directory and is gone
+        spoolThread.execute(() -> {
+            try {
+                spool.adoptOrphans();
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("Usage spool orphans not adopted: %s", e.toString());
+            }
+        });
+        if (degraded || spool.rows() > 0) {
             replayNow().subscribe().with(x -> {
             }, e -> {
             });

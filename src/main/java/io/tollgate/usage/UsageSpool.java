@@ -32,27 +32,39 @@ final class UsageSpool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(UsageSpool.class);
     static final String SUFFIX = ".spool";
 
+    private final Path root;
     private final Path dir;
     private final ObjectMapper mapper;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private FileChannel lockChannel;
+    private FileLock lock;
     private FileChannel current;
     private Path currentPath;
     private long sequence;
-    private long rows;
-    private Instant oldest;
+    private volatile long rows;
+    private volatile Instant oldest;
 
-    UsageSpool(Path dir, ObjectMapper mapper) {
-        this.dir = dir;
+    /**
+     * Opens the spool in {@code root}, which this process then owns (a file lock). Should another live process own
+     * it (two processes given the same directory), this one spools to its own {@code instance-<pid>} subdirectory,
+     * which the owner of the root adopts once this process is gone.
+     */
+    UsageSpool(Path root, ObjectMapper mapper) {
+        this.root = root;
         this.mapper = mapper;
         try {
-            Files.createDirectories(dir);
-            lockChannel = FileChannel.open(dir.resolve("spool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lock = lockChannel.tryLock();
-            if (lock == null) {
-                throw new IllegalStateException("The usage spool " + dir.toAbsolutePath()
-                        + " is in use by another process; give every replica its own tollgate.usage.spool-dir");
+            Files.createDirectories(root);
+            Path own = root;
+            if (!lock(root)) {
+                own = root.resolve("instance-" + ProcessHandle.current().pid());
+                Files.createDirectories(own);
+                if (!lock(own)) {
+                    throw new IllegalStateException("Cannot lock the usage spool " + own.toAbsolutePath());
+                }
+                LOG.warnf("The usage spool %s is in use by another process; spooling to %s. Give every replica its own"
+                        + " tollgate.usage.spool-dir", root.toAbsolutePath(), own.toAbsolutePath());
             }
+            this.dir = own;
+            adoptOrphans();
             for (Path segment : segments()) {
                 List<UsageEvent> events = read(segment);
                 rows += events.size();
@@ -61,7 +73,70 @@ final class UsageSpool implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot open the usage spool " + dir.toAbsolutePath(), e);
+            throw new UncheckedIOException("Cannot open the usage spool " + root.toAbsolutePath(), e);
+        }
+    }
+
+    private boolean lock(Path directory) throws IOException {
+        FileChannel channel = FileChannel.open(directory.resolve("spool.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock acquired;
+        try {
+            acquired = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            acquired = null;
+        }
+        if (acquired == null) {
+            channel.close();
+            return false;
+        }
+        lockChannel = channel;
+        lock = acquired;
+        return true;
+    }
+
+    /** The owner of the root takes over the segments of instance directories whose process is gone. */
+    void adoptOrphans() throws IOException {
+        if (!dir.equals(root)) {
+            return;
+        }
+        List<Path> instances;
+        try (Stream<Path> files = Files.list(root)) {
+            instances = files.filter(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith("instance-"))
+                    .toList();
+        }
+        for (Path instance : instances) {
+            try (FileChannel channel = FileChannel.open(instance.resolve("spool.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE)) {
+                FileLock orphan = channel.tryLock();
+                if (orphan == null) {
+                    continue;
+                }
+                List<Path> segments;
+                try (Stream<Path> files = Files.list(instance)) {
+                    segments = files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).toList();
+                }
+                for (Path segment : segments) {
+                    // keeps its name (time and sequence): replayed in order among ours
+                    Path target = dir.resolve(instance.getFileName() + "-" + segment.getFileName());
+                    Files.move(segment, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    List<UsageEvent> events = read(target);
+                    rows += events.size();
+                    if (oldest == null && !events.isEmpty()) {
+                        oldest = events.get(0).createdAt();
+                    }
+                }
+                orphan.release();
+            } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+                LOG.warnf("Usage spool %s not adopted: %s", instance, e.toString());
+                continue;
+            }
+            Files.deleteIfExists(instance.resolve("spool.lock"));
+            try {
+                Files.deleteIfExists(instance);
+            } catch (IOException e) {
+                // not empty: left for the next time
+            }
         }
     }
 
@@ -167,6 +242,10 @@ final class UsageSpool implements AutoCloseable {
         rotate();
         lock.release();
         lockChannel.close();
+        if (!dir.equals(root) && segments().isEmpty()) {
+            Files.deleteIfExists(dir.resolve("spool.lock"));
+            Files.deleteIfExists(dir);
+        }
     }
 
     private void forceDirectory() {

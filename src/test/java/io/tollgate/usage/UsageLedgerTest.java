@@ -79,4 +79,16 @@ class UsageLedgerTest {
         assertEquals(10, single("select sum(total_tokens)::bigint from usage_daily where tenant_id = $1", tenant));
         assertTrue(recorder.spooled() == 0);
     }
+
+    @Test
+    void aSecondProcessOnTheSameSpoolDirectorySpoolsApartAndIsAdoptedWhenGone() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        UsageEvent event = event(tenant, "req_" + UUID.randomUUID(), "claude-4-5-haiku", Tokens.of(2, 3),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        // this process owns the directory: a second spool on it gets a directory of its own
+        UsageSpool other = new UsageSpool(Path.of(config.spoolDir()), mapper);
+        other.append(java.util.List.of(event));
+        other.close();
+        assertEquals(5, gateway.usageRow(event.requestId()).getLong("total_tokens"));
+    }
 }
