@@ -132,25 +132,40 @@ public class ProxyHandler {
     }
 
     private void authenticate(Call call, Buffer body) {
-        authenticator.authenticate(presentedKey(call.ctx.request()))
+        admit(call.ctx.request()).subscribe().with(caller -> {
+            call.caller = caller;
+            call.authNanos = System.nanoTime() - call.startNanos;
+            try {
+                if (body == null) {
+                    forward(call, registry.defaultUpstream().orElseThrow(() -> GatewayException.unavailable(
+                            "no_upstream", "No upstream is configured")), null, null);
+                } else {
+                    prepare(call, body);
+                }
+            } catch (GatewayException e) {
+                fail(call, e);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Request %s failed", call.requestId);
+                fail(call, new GatewayException(500, ErrorType.API, "internal_error", "Internal error"));
+            }
+        }, failure -> fail(call, failure));
+    }
+
+    /**
+     * Who is calling, and may they spend: the key is resolved, then the monthly budgets are checked (429). Either
+     * may have asked the database; the answer comes back on the request's event loop, where its Call lives.
+     */
+    private io.smallrye.mutiny.Uni<Caller> admit(HttpServerRequest request) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        return authenticator.authenticate(presentedKey(request))
                 .call(caller -> budgets.check(caller.tenantId(), caller.keyId()))
-                .subscribe().with(caller -> {
-                    call.caller = caller;
-                    call.authNanos = System.nanoTime() - call.startNanos;
-                    try {
-                        if (body == null) {
-                            forward(call, registry.defaultUpstream().orElseThrow(() -> GatewayException.unavailable(
-                                    "no_upstream", "No upstream is configured")), null, null);
-                        } else {
-                            prepare(call, body);
-                        }
-                    } catch (GatewayException e) {
-                        fail(call, e);
-                    } catch (RuntimeException e) {
-                        LOG.errorf(e, "Request %s failed", call.requestId);
-                        fail(call, new GatewayException(500, ErrorType.API, "internal_error", "Internal error"));
+                .emitOn(task -> {
+                    if (context == null || io.vertx.core.Vertx.currentContext() == context) {
+                        task.run();
+                    } else {
+                        context.runOnContext(v -> task.run());
                     }
-                }, failure -> fail(call, failure));
+                });
     }
 
     /** Parses and checks the body, applies the alias, and rewrites what must be rewritten for the upstream. */
