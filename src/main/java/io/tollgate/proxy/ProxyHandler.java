@@ -346,7 +346,9 @@ public class ProxyHandler {
             Buffer rest = call.heldBack.appendBuffer(splitter.remainder());
             settle(call, usage.tokens(), usage.finished(), () -> response.end(rest));
         });
-        upstream.exceptionHandler(e -> {
+        upstream.resume();
+        // after resume: a failure that came before the handlers is handled after the events that preceded it
+        call.exchange.onFailure(e -> {
             if (call.done) {
                 return;
             }
@@ -357,7 +359,6 @@ public class ProxyHandler {
                     : "The upstream stream broke off");
             settle(call, usage.tokens(), false, () -> response.end(end));
         });
-        upstream.resume();
     }
 
     private void clientClosed(Call call) {
