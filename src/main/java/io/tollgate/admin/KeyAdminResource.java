@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,10 +17,13 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
+import io.tollgate.admin.dto.BudgetResponse;
 import io.tollgate.admin.dto.KeyResponse;
 import io.tollgate.admin.dto.RotateKeyRequest;
 import io.tollgate.admin.dto.UpdateKeyRequest;
 import io.tollgate.apikey.ApiKeyService;
+import io.tollgate.budget.BudgetService;
+import io.tollgate.error.GatewayException;
 
 @Path("/admin/v1/keys")
 @Produces(MediaType.APPLICATION_JSON)
@@ -27,20 +31,39 @@ import io.tollgate.apikey.ApiKeyService;
 public class KeyAdminResource {
 
     private final ApiKeyService keys;
+    private final BudgetService budgets;
     private final Clock clock;
 
-    public KeyAdminResource(ApiKeyService keys, Clock clock) {
+    public KeyAdminResource(ApiKeyService keys, BudgetService budgets, Clock clock) {
         this.keys = keys;
+        this.budgets = budgets;
         this.clock = clock;
     }
 
-    /** Renames the key and/or replaces its limits; absent fields are unchanged. */
+    /**
+     * Renames the key, replaces its limits and/or sets its monthly budget ({@code "budget": {}} removes it); absent
+     * fields are unchanged.
+     */
     @PATCH
     @Path("/{keyId}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<KeyResponse> update(@RestPath UUID keyId, UpdateKeyRequest request) {
         TenantAdminResource.requireBody(request);
-        return keys.update(keyId, request.name(), request.limits()).map(k -> KeyResponse.of(k, now()));
+        if (request.name() == null && request.limits() == null && request.budget() == null) {
+            throw GatewayException.badRequest("Nothing to change: send 'name', 'limits' and/or 'budget'");
+        }
+        Uni<Void> budget = request.budget() == null ? Uni.createFrom().voidItem()
+                : budgets.setForKey(keyId, request.budget().toBudget());
+        return budget.chain(() -> request.name() == null && request.limits() == null ? keys.get(keyId)
+                : keys.update(keyId, request.name(), request.limits()))
+                .map(k -> KeyResponse.of(k, now()));
+    }
+
+    /** The key's monthly budget and this month's spend against it. */
+    @GET
+    @Path("/{keyId}/budget")
+    public Uni<BudgetResponse> budget(@RestPath UUID keyId) {
+        return budgets.keyStatus(keyId).map(s -> BudgetResponse.of(keyId, s.budget(), s.spend()));
     }
 
     @POST

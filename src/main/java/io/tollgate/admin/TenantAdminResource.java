@@ -17,10 +17,13 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.smallrye.mutiny.Uni;
+import io.tollgate.admin.dto.BudgetResponse;
 import io.tollgate.admin.dto.CreateTenantRequest;
 import io.tollgate.admin.dto.TenantResponse;
 import io.tollgate.admin.dto.UpdateTenantRequest;
+import io.tollgate.budget.BudgetService;
 import io.tollgate.error.GatewayException;
+import io.tollgate.tenant.Tenant;
 import io.tollgate.tenant.TenantService;
 
 @Path("/admin/v1/tenants")
@@ -30,15 +33,19 @@ import io.tollgate.tenant.TenantService;
 public class TenantAdminResource {
 
     private final TenantService tenants;
+    private final BudgetService budgets;
 
-    public TenantAdminResource(TenantService tenants) {
+    public TenantAdminResource(TenantService tenants, BudgetService budgets) {
         this.tenants = tenants;
+        this.budgets = budgets;
     }
 
     @POST
     public Uni<RestResponse<TenantResponse>> create(CreateTenantRequest request) {
         requireBody(request);
         return tenants.create(request.name(), request.limits())
+                .call(t -> request.budget() == null ? Uni.createFrom().voidItem()
+                        : budgets.setForTenant(t.id, request.budget().toBudget()))
                 .map(t -> RestResponse.status(RestResponse.Status.CREATED, TenantResponse.of(t)));
     }
 
@@ -57,7 +64,22 @@ public class TenantAdminResource {
     @Path("/{tenantId}")
     public Uni<TenantResponse> update(@RestPath UUID tenantId, UpdateTenantRequest request) {
         requireBody(request);
-        return tenants.update(tenantId, request.name(), request.limits()).map(TenantResponse::of);
+        if (request.name() == null && request.limits() == null && request.budget() == null) {
+            throw GatewayException.badRequest("Nothing to change: send 'name', 'limits' and/or 'budget'");
+        }
+        Uni<Tenant> tenant = request.name() == null && request.limits() == null ? tenants.get(tenantId)
+                : tenants.update(tenantId, request.name(), request.limits());
+        return tenant.call(t -> request.budget() == null ? Uni.createFrom().voidItem()
+                : budgets.setForTenant(tenantId, request.budget().toBudget()))
+                .map(TenantResponse::of);
+    }
+
+    /** The tenant's monthly budget and this month's spend against it. */
+    @GET
+    @Path("/{tenantId}/budget")
+    public Uni<BudgetResponse> budget(@RestPath UUID tenantId) {
+        return tenants.get(tenantId).chain(t -> budgets.tenantStatus(tenantId))
+                .map(s -> BudgetResponse.of(tenantId, s.budget(), s.spend()));
     }
 
     /** Disables the tenant and so all its keys; its usage is kept. */

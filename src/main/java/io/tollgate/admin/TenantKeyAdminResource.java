@@ -20,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import io.tollgate.admin.dto.CreateKeyRequest;
 import io.tollgate.admin.dto.KeyResponse;
 import io.tollgate.apikey.ApiKeyService;
+import io.tollgate.budget.BudgetService;
 
 @Path("/admin/v1/tenants/{tenantId}/keys")
 @Produces(MediaType.APPLICATION_JSON)
@@ -28,10 +29,12 @@ import io.tollgate.apikey.ApiKeyService;
 public class TenantKeyAdminResource {
 
     private final ApiKeyService keys;
+    private final BudgetService budgets;
     private final Clock clock;
 
-    public TenantKeyAdminResource(ApiKeyService keys, Clock clock) {
+    public TenantKeyAdminResource(ApiKeyService keys, BudgetService budgets, Clock clock) {
         this.keys = keys;
+        this.budgets = budgets;
         this.clock = clock;
     }
 
@@ -40,6 +43,8 @@ public class TenantKeyAdminResource {
     public Uni<RestResponse<KeyResponse>> create(@RestPath UUID tenantId, CreateKeyRequest request) {
         TenantAdminResource.requireBody(request);
         return keys.issue(tenantId, request.name(), request.expiresAt(), request.models(), request.limits())
+                .call(issued -> request.budget() == null ? Uni.createFrom().voidItem()
+                        : budgets.setForKey(issued.key().id, request.budget().toBudget()))
                 .map(issued -> RestResponse.status(RestResponse.Status.CREATED,
                         KeyResponse.of(issued.key(), now(), issued.secret())));
     }

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.ws.rs.GET;
@@ -25,6 +26,8 @@ import io.tollgate.admin.dto.UsageResponse;
 import io.tollgate.error.GatewayException;
 import io.tollgate.tenant.TenantService;
 import io.tollgate.usage.UsageGrouping;
+import io.tollgate.usage.UsagePage;
+import io.tollgate.usage.UsageRow;
 import io.tollgate.usage.UsageService;
 
 @Path("/admin/v1/tenants/{tenantId}/usage")
@@ -43,18 +46,62 @@ public class UsageAdminResource {
     }
 
     /**
-     * Requests and tokens in [from, to) by day, model or key. {@code from}/{@code to}: a date (UTC) or an ISO
-     * timestamp; default: this month so far. JSON, or CSV with {@code Accept: text/csv} or {@code format=csv}.
+     * Requests, tokens and cost in [from, to) by day, month, model or key. {@code from}/{@code to}: a date (UTC) or
+     * an ISO timestamp; default: this month so far. JSON, or CSV with {@code Accept: text/csv} or {@code format=csv}.
      */
     @GET
     @Produces({ MediaType.APPLICATION_JSON, CSV })
     public Uni<RestResponse<Object>> report(@RestPath UUID tenantId, @RestQuery String from, @RestQuery String to,
             @RestQuery String groupBy, @RestQuery String format, @RestHeader(HttpHeaders.ACCEPT) String accept) {
-        UsageGrouping grouping = groupBy == null || groupBy.isBlank() ? UsageGrouping.DAY : UsageGrouping.parse(groupBy);
-        if (grouping == null) {
-            throw GatewayException.invalidField("groupBy", "Query parameter 'groupBy' must be one of day, model, key");
+        UsageGrouping grouping = grouping(groupBy, UsageGrouping.DAY, false);
+        Range range = range(from, to, clock);
+        return tenants.get(tenantId).chain(t -> usage.report(tenantId, range.from(), range.to(), grouping))
+                .map(rows -> answer(tenantId, range, grouping, rows, format, accept));
+    }
+
+    /**
+     * The raw rows for audit, oldest first, each with its request id (the x-request-id the client saw), status,
+     * tokens and cost; {@code limit} per page (default 100, at most 1000), {@code cursor} from the previous page.
+     */
+    @GET
+    @Path("/events")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<UsagePage> events(@RestPath UUID tenantId, @RestQuery String from, @RestQuery String to,
+            @RestQuery String requestId, @RestQuery String cursor, @RestQuery Integer limit) {
+        Range range = range(from, to, clock);
+        int size = limit == null ? 100 : limit;
+        return tenants.get(tenantId).chain(t -> usage.events(tenantId, range.from(), range.to(),
+                requestId == null || requestId.isBlank() ? null : requestId, cursor, size));
+    }
+
+    static RestResponse<Object> answer(UUID tenantId, Range range, UsageGrouping grouping, List<UsageRow> rows,
+            String format, String accept) {
+        return csv(format, accept)
+                ? RestResponse.ResponseBuilder.ok((Object) UsageService.toCsv(grouping, rows), CSV).build()
+                : RestResponse.ResponseBuilder.ok((Object) new UsageResponse(tenantId, range.from(), range.to(),
+                        grouping.label(), rows), MediaType.APPLICATION_JSON).build();
+    }
+
+    static boolean csv(String format, String accept) {
+        return "csv".equalsIgnoreCase(format) || (format == null && accept != null && accept.contains(CSV)
+                && !accept.contains(MediaType.APPLICATION_JSON));
+    }
+
+    static UsageGrouping grouping(String groupBy, UsageGrouping fallback, boolean acrossTenants) {
+        UsageGrouping grouping = groupBy == null || groupBy.isBlank() ? fallback : UsageGrouping.parse(groupBy);
+        if (grouping == null || (grouping == UsageGrouping.TENANT && !acrossTenants)) {
+            throw GatewayException.invalidField("groupBy", "Query parameter 'groupBy' must be one of day, month, model, key"
+                    + (acrossTenants ? ", tenant" : ""));
         }
-        LocalDate today = LocalDate.now(clock);
+        return grouping;
+    }
+
+    /** [from, to); default: this month so far (UTC). */
+    record Range(Instant from, Instant to) {
+    }
+
+    static Range range(String from, String to, Clock clock) {
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         Instant start = from == null || from.isBlank()
                 ? today.withDayOfMonth(1).atStartOfDay().toInstant(ZoneOffset.UTC)
                 : parseTime("from", from);
@@ -63,12 +110,7 @@ public class UsageAdminResource {
         if (!start.isBefore(end)) {
             throw GatewayException.invalidField("to", "Query parameter 'to' must be after 'from'");
         }
-        boolean csv = "csv".equalsIgnoreCase(format) || (format == null && accept != null && accept.contains(CSV)
-                && !accept.contains(MediaType.APPLICATION_JSON));
-        return tenants.get(tenantId).chain(t -> usage.report(tenantId, start, end, grouping)).map(rows -> csv
-                ? RestResponse.ResponseBuilder.ok((Object) UsageService.toCsv(grouping, rows), CSV).build()
-                : RestResponse.ResponseBuilder.ok((Object) new UsageResponse(tenantId, start, end, grouping.label(), rows),
-                        MediaType.APPLICATION_JSON).build());
+        return new Range(start, end);
     }
 
     static Instant parseTime(String field, String value) {

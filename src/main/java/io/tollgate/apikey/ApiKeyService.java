@@ -81,6 +81,12 @@ public class ApiKeyService {
         });
     }
 
+    /** The key, or 404. */
+    @WithSession
+    public Uni<ApiKey> get(UUID keyId) {
+        return keys.findById(keyId).invoke(key -> require(key, keyId));
+    }
+
     @WithSession
     public Uni<List<ApiKey>> list(UUID tenantId) {
         return tenants.findById(tenantId).chain(tenant -> {

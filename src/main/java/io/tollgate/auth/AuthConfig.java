@@ -22,4 +22,11 @@ public interface AuthConfig {
     /** How long an unknown key is remembered as unknown (a flood of bad keys does not reach the database). */
     @WithDefault("5s")
     Duration unknownKeyTtl();
+
+    /**
+     * While PostgreSQL cannot be asked, a key the database confirmed within this long keeps working (from the
+     * cache); unknown keys get 503. Bounds how long a key revoked during an outage could still be used.
+     */
+    @WithDefault("15m")
+    Duration outageGrace();
 }

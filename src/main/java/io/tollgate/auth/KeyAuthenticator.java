@@ -33,7 +33,13 @@ public class KeyAuthenticator {
     private final KeyHasher hasher;
     private final CallerRepository callers;
     private final Clock clock;
-    private final Cache<ByteBuffer, Caller> cache;
+    private final Cache<ByteBuffer, Cached> cache;
+    private final java.time.Duration ttl;
+    private final java.time.Duration outageGrace;
+    /** When a lookup last failed (the database could not be asked); null once one succeeds again. */
+    private volatile java.time.Instant lookupFailedAt;
+    /** Keys confirmed before this must be confirmed again (kept only as the outage fallback). */
+    private volatile java.time.Instant freshAfter = java.time.Instant.MIN;
     /** Bumped by every invalidation: a lookup that raced with one does not put its stale answer in the cache. */
     private final AtomicLong epoch = new AtomicLong();
 
@@ -41,23 +47,26 @@ public class KeyAuthenticator {
         this.hasher = hasher;
         this.callers = callers;
         this.clock = clock;
-        long ttl = config.cacheTtl().toNanos();
+        this.ttl = config.cacheTtl();
+        this.outageGrace = config.outageGrace();
+        // a known key stays in memory for the outage grace, to answer from while the database is down
+        long keep = Math.max(config.cacheTtl().toNanos(), config.outageGrace().toNanos());
         long unknownTtl = config.unknownKeyTtl().toNanos();
         this.cache = Caffeine.newBuilder()
                 .maximumSize(config.cacheSize())
-                .expireAfter(new Expiry<ByteBuffer, Caller>() {
+                .expireAfter(new Expiry<ByteBuffer, Cached>() {
                     @Override
-                    public long expireAfterCreate(ByteBuffer key, Caller value, long currentTime) {
-                        return value.state() == Caller.State.UNKNOWN ? unknownTtl : ttl;
+                    public long expireAfterCreate(ByteBuffer key, Cached value, long currentTime) {
+                        return value.caller().state() == Caller.State.UNKNOWN ? unknownTtl : keep;
                     }
 
                     @Override
-                    public long expireAfterUpdate(ByteBuffer key, Caller value, long currentTime, long currentDuration) {
+                    public long expireAfterUpdate(ByteBuffer key, Cached value, long currentTime, long currentDuration) {
                         return expireAfterCreate(key, value, currentTime);
                     }
 
                     @Override
-                    public long expireAfterRead(ByteBuffer key, Caller value, long currentTime, long currentDuration) {
+                    public long expireAfterRead(ByteBuffer key, Cached value, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
                 })
@@ -75,23 +84,45 @@ public class KeyAuthenticator {
         }
         byte[] hash = hasher.hash(presented);
         ByteBuffer cacheKey = ByteBuffer.wrap(hash);
-        Caller cached = cache.getIfPresent(cacheKey);
-        if (cached != null) {
-            return check(cached);
+        Cached cached = cache.getIfPresent(cacheKey);
+        java.time.Instant now = clock.instant();
+        boolean known = cached != null && cached.caller().state() != Caller.State.UNKNOWN;
+        if (cached != null && (!known
+                || now.isBefore(cached.confirmedAt().plus(ttl)) && cached.confirmedAt().isAfter(freshAfter))) {
+            return check(cached.caller());
+        }
+        boolean graceful = known && now.isBefore(cached.confirmedAt().plus(outageGrace));
+        java.time.Instant failedAt = lookupFailedAt;
+        if (graceful && failedAt != null && now.isBefore(failedAt.plusSeconds(1))) {
+            // the database failed a moment ago: answer from the cache without waiting for it again
+            return check(cached.caller());
         }
         long startEpoch = epoch.get();
         return callers.findByHash(hash)
-                .onFailure().transform(e -> {
+                .onFailure().recoverWithUni(e -> {
+                    lookupFailedAt = clock.instant();
+                    if (graceful) {
+                        LOG.debugf("Key lookup failed, answering from the cache (outage grace): %s", e.toString());
+                        return Uni.createFrom().item(cached.caller());
+                    }
                     LOG.warnf("Key lookup failed, answering 503: %s", e.toString());
-                    return GatewayException.unavailable("key_store_unavailable",
-                            "The key store is unavailable; retry shortly");
+                    return Uni.createFrom().failure(GatewayException.unavailable("key_store_unavailable",
+                            "The key store is unavailable; retry shortly"));
                 })
                 .chain(caller -> {
+                    if (cached != null && caller == cached.caller()) {
+                        return check(caller);
+                    }
+                    lookupFailedAt = null;
                     if (epoch.get() == startEpoch) {
-                        cache.put(cacheKey, caller);
+                        cache.put(cacheKey, new Cached(caller, clock.instant()));
                     }
                     return check(caller);
                 });
+    }
+
+    /** A resolved key and when the database last confirmed it. */
+    private record Cached(Caller caller, java.time.Instant confirmedAt) {
     }
 
     private Uni<Caller> check(Caller caller) {
@@ -117,17 +148,22 @@ public class KeyAuthenticator {
 
     void invalidateKey(UUID keyId) {
         epoch.incrementAndGet();
-        cache.asMap().values().removeIf(c -> keyId.equals(c.keyId()));
+        cache.asMap().values().removeIf(c -> keyId.equals(c.caller().keyId()));
     }
 
     void invalidateTenant(UUID tenantId) {
         epoch.incrementAndGet();
-        cache.asMap().values().removeIf(c -> tenantId.equals(c.tenantId()));
+        cache.asMap().values().removeIf(c -> tenantId.equals(c.caller().tenantId()));
     }
 
+    /**
+     * Every key must be confirmed by the database again (notifications may have been missed). Known keys stay in
+     * memory as the outage fallback: a reconnection after a database outage must not lock out every client.
+     */
     void invalidateAll() {
         epoch.incrementAndGet();
-        cache.invalidateAll();
+        freshAfter = clock.instant();
+        cache.asMap().values().removeIf(c -> c.caller().state() == Caller.State.UNKNOWN);
     }
 
     long size() {

@@ -7,6 +7,8 @@ public final class ErrorType {
     public static final String PERMISSION = "permission_error";
     public static final String RATE_LIMIT = "rate_limit_error";
     public static final String API = "api_error";
+    /** A budget is used up (OpenAI's type and code for an exhausted quota, which its SDKs recognise). */
+    public static final String INSUFFICIENT_QUOTA = "insufficient_quota";
 
     private ErrorType() {
     }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.tollgate.auth.Caller;
 import io.tollgate.auth.KeyAuthenticator;
+import io.tollgate.budget.BudgetService;
 import io.tollgate.error.ErrorResponse;
 import io.tollgate.error.ErrorType;
 import io.tollgate.error.ErrorWriter;
@@ -35,6 +36,7 @@ import io.tollgate.upstream.UpstreamTimeoutException;
 import io.tollgate.usage.PromptSize;
 import io.tollgate.usage.StreamUsage;
 import io.tollgate.usage.Tokens;
+import io.tollgate.usage.UsageConfig;
 import io.tollgate.usage.UsageEvent;
 import io.tollgate.usage.UsageExtractor;
 import io.tollgate.usage.UsageRecorder;
@@ -63,6 +65,7 @@ public class ProxyHandler {
     private final UpstreamRegistry registry;
     private final UpstreamClient client;
     private final UsageRecorder recorder;
+    private final BudgetService budgets;
     private final ErrorWriter errors;
     private final ObjectMapper mapper;
     private final Clock clock;
@@ -75,12 +78,13 @@ public class ProxyHandler {
     private final RateLimitService rateLimits;
 
     public ProxyHandler(KeyAuthenticator authenticator, UpstreamRegistry registry, UpstreamClient client,
-            UsageRecorder recorder, ErrorWriter errors, ObjectMapper mapper, Clock clock, ProxyConfig config,
-            UpstreamMetrics metrics, ProxyMetrics proxyMetrics, RateLimitService rateLimits) {
+            UsageRecorder recorder, BudgetService budgets, ErrorWriter errors, ObjectMapper mapper, Clock clock,
+            ProxyConfig config, UpstreamMetrics metrics, ProxyMetrics proxyMetrics, RateLimitService rateLimits) {
         this.authenticator = authenticator;
         this.registry = registry;
         this.client = client;
         this.recorder = recorder;
+        this.budgets = budgets;
         this.errors = errors;
         this.mapper = mapper;
         this.clock = clock;
@@ -133,7 +137,7 @@ public class ProxyHandler {
     }
 
     private void authenticate(Call call, Buffer body) {
-        authenticator.authenticate(presentedKey(call.ctx.request())).subscribe().with(caller -> {
+        admit(call.ctx.request()).subscribe().with(caller -> {
             call.caller = caller;
             call.authNanos = System.nanoTime() - call.startNanos;
             try {
@@ -150,6 +154,23 @@ public class ProxyHandler {
                 fail(call, new GatewayException(500, ErrorType.API, "internal_error", "Internal error"));
             }
         }, failure -> fail(call, failure));
+    }
+
+    /**
+     * Who is calling, and may they spend: the key is resolved, then the monthly budgets are checked (429). Either
+     * may have asked the database; the answer comes back on the request's event loop, where its Call lives.
+     */
+    private io.smallrye.mutiny.Uni<Caller> admit(HttpServerRequest request) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        return authenticator.authenticate(presentedKey(request))
+                .call(caller -> budgets.check(caller.tenantId(), caller.keyId()))
+                .emitOn(task -> {
+                    if (context == null || io.vertx.core.Vertx.currentContext() == context) {
+                        task.run();
+                    } else {
+                        context.runOnContext(v -> task.run());
+                    }
+                });
     }
 
     /** Parses and checks the body, applies the alias, and rewrites what must be rewritten for the upstream. */
@@ -323,8 +344,8 @@ public class ProxyHandler {
         call.done = true;
         call.upstreamEndNanos = System.nanoTime();
         serverTiming(call, response);
-        response.end(out);
-        record(call, tokens, status < 400);
+        Buffer answer = out;
+        settle(call, tokens, status < 400, () -> response.end(answer));
     }
 
     private void relayStream(Call call, UpstreamExchange exchange) {
@@ -351,10 +372,13 @@ public class ProxyHandler {
             }
             splitter.feed(chunk, event -> {
                 String replacement = usage.onEvent(event.event(), event.data());
-                if (replacement == null) {
-                    response.write(event.raw());
-                } else if (replacement != StreamUsage.DROP) {
-                    response.write(reframe(event, replacement));
+                Buffer out = replacement == null ? event.raw()
+                        : replacement == StreamUsage.DROP ? null : reframe(event, replacement);
+                if (out != null && usage.finished() && recorder.mode() == UsageConfig.Mode.DURABLE) {
+                    // the end marker reaches the client only once the usage row is durable (see settle)
+                    call.heldBack.appendBuffer(out);
+                } else if (out != null) {
+                    response.write(out);
                 }
             });
             if (response.writeQueueFull()) {
@@ -372,12 +396,8 @@ public class ProxyHandler {
                 return;
             }
             call.done = true;
-            Buffer rest = splitter.remainder();
-            if (rest.length() > 0) {
-                response.write(rest);
-            }
-            response.end();
-            record(call, usage.tokens(), usage.finished());
+            Buffer rest = call.heldBack.appendBuffer(splitter.remainder());
+            settle(call, usage.tokens(), usage.finished(), () -> response.end(rest));
         });
         upstream.exceptionHandler(e -> {
             exchange.finished();
@@ -392,10 +412,10 @@ public class ProxyHandler {
         }
         call.done = true;
         LOG.warnf("Request %s: upstream stream broke after it started: %s", call.requestId, e.toString());
-        call.ctx.response().end(errorEvent(call.endpoint, UpstreamFailures.isTimeout(e)
+        Buffer end = errorEvent(call.endpoint, UpstreamFailures.isTimeout(e)
                 ? "The upstream stopped sending; the stream was ended"
-                : "The upstream stream broke off"));
-        record(call, call.streamUsage.tokens(), false);
+                : "The upstream stream broke off");
+        settle(call, call.streamUsage.tokens(), false, () -> call.ctx.response().end(end));
     }
 
     private void clientClosed(Call call) {
@@ -410,7 +430,8 @@ public class ProxyHandler {
             if (call.streamUsage == null) {
                 call.status = CLIENT_CLOSED;
             }
-            record(call, call.streamUsage != null ? call.streamUsage.tokens() : Tokens.NONE, false);
+            settle(call, call.streamUsage != null ? call.streamUsage.tokens() : Tokens.NONE, false, () -> {
+            });
         }
     }
 
@@ -457,8 +478,7 @@ public class ProxyHandler {
                 call.attempts.count(), describe(e));
         call.status = error.status();
         call.done = true;
-        errors.write(call.ctx.response(), error);
-        record(call, Tokens.NONE, false);
+        settle(call, Tokens.NONE, false, () -> errors.write(call.ctx.response(), error));
     }
 
     /** The body of a non-streamed answer broke off: nothing reached the client yet, so it gets a 502 or 504. */
@@ -472,8 +492,7 @@ public class ProxyHandler {
         LOG.warnf("Request %s: upstream %s body failed: %s", call.requestId, call.upstream.name(), describe(e));
         call.status = error.status();
         call.done = true;
-        errors.write(call.ctx.response(), error);
-        record(call, Tokens.NONE, false);
+        settle(call, Tokens.NONE, false, () -> errors.write(call.ctx.response(), error));
     }
 
     private static String describe(Throwable e) {
@@ -510,7 +529,33 @@ public class ProxyHandler {
         return (micros / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
     }
 
-    private void record(Call call, Tokens tokens, boolean completed) {
+    /**
+     * Records the usage row, then completes the response with {@code finish}: in durable mode only once the row is
+     * durable. If the ledger can take the row nowhere, the client gets an error instead of an answer that would go
+     * unbilled.
+     */
+    private void settle(Call call, Tokens tokens, boolean completed, Runnable finish) {
+        record(call, tokens, completed).onComplete(written -> {
+            if (written.succeeded()) {
+                finish.run();
+                return;
+            }
+            LOG.errorf("Request %s: usage row not durable, answer withheld: %s", call.requestId, written.cause());
+            HttpServerResponse response = call.ctx.response();
+            if (response.ended() || response.closed()) {
+                return;
+            }
+            if (response.headWritten()) {
+                response.end(errorEvent(call.endpoint, "The usage ledger is unavailable"));
+            } else {
+                response.headers().clear();
+                errors.write(response, GatewayException.unavailable("usage_ledger_unavailable",
+                        "The usage ledger is unavailable; retry shortly"));
+            }
+        });
+    }
+
+    private io.vertx.core.Future<Void> record(Call call, Tokens tokens, boolean completed) {
         call.lease.finish(tokens.input() + tokens.output(), call.status != CLIENT_CLOSED);
         long now = System.nanoTime();
         long upstreamNanos = call.upstreamStartNanos == 0 ? 0
@@ -518,7 +563,7 @@ public class ProxyHandler {
                         - call.upstreamStartNanos;
         proxyMetrics.completed(call.caller.tenantId().toString(), call.upstreamModel, call.endpoint, call.status,
                 upstreamNanos, (now - call.startNanos) - upstreamNanos, tokens.input(), tokens.output());
-        recorder.record(new UsageEvent(call.requestId, call.caller.tenantId(), call.caller.keyId(),
+        return recorder.record(new UsageEvent(call.requestId, call.caller.tenantId(), call.caller.keyId(),
                 call.endpoint.label(), call.requestedModel, call.upstreamModel, call.upstream.name(), call.status,
                 tokens, call.streamed || call.streamUsage != null, completed,
                 (int) ((System.nanoTime() - call.startNanos) / 1_000_000), Math.max(1, call.attempts.count()),
@@ -609,6 +654,8 @@ public class ProxyHandler {
         long upstreamStartNanos;
         long upstreamEndNanos;
         long firstEventNanos;
+        /** Durable mode: a stream's end marker, sent once the usage row is durable. */
+        final Buffer heldBack = Buffer.buffer();
 
         Call(RoutingContext ctx, Endpoint endpoint, String requestId, long startNanos) {
             this.ctx = ctx;

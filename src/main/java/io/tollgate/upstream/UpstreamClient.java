@@ -90,8 +90,16 @@ public class UpstreamClient {
             }
             return attempt(upstream, guarded.policy(), method, path, headers, body, deadline);
         }));
-        // retries are scheduled on a timer thread: come back to the request's event loop
-        return context == null ? exchange : exchange.emitOn(task -> context.runOnContext(v -> task.run()));
+        // retries are scheduled on a timer thread: come back to the request's event loop. Already on it, the caller
+        // sets its handlers at once: a hop would let an upstream that sends its body and closes in the same read
+        // (a short or cut stream) deliver the close before there is a handler for it, and the answer never ends.
+        return context == null ? exchange : exchange.emitOn(task -> {
+            if (Vertx.currentContext() == context) {
+                task.run();
+            } else {
+                context.runOnContext(v -> task.run());
+            }
+        });
     }
 
     /** The breaker's state for an upstream (CLOSED when it has not been used yet). */

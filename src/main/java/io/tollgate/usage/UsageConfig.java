@@ -8,7 +8,18 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "tollgate.usage")
 public interface UsageConfig {
 
-    /** How often queued usage rows are written (many requests share one insert). */
+    /**
+     * {@code durable}: a response is completed to the client only once its usage row is committed in PostgreSQL or
+     * fsync'd in the local spool. {@code async}: rows are written in the background, after the response.
+     */
+    @WithDefault("durable")
+    Mode mode();
+
+    /** Where rows go while PostgreSQL cannot take them; must survive a restart of the process and be per replica. */
+    @WithDefault(".tollgate/usage-spool")
+    String spoolDir();
+
+    /** Async mode: how often queued usage rows are written (many requests share one insert). */
     @WithDefault("200ms")
     Duration flushInterval();
 
@@ -16,7 +27,20 @@ public interface UsageConfig {
     @WithDefault("1000")
     int batchSize();
 
+    /** A durable batch that PostgreSQL has not committed within this goes to the spool instead. */
+    @WithDefault("2s")
+    Duration writeTimeout();
+
+    /** While rows are spooled: how often PostgreSQL is asked whether it is back, and the spool replayed. */
+    @WithDefault("1s")
+    Duration replayInterval();
+
     /** Queued rows past which a warning is logged each flush (the database is not keeping up or is down). */
     @WithDefault("100000")
     int warnQueued();
+
+    enum Mode {
+        DURABLE,
+        ASYNC
+    }
 }

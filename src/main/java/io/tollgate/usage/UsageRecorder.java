@@ -1,146 +1,469 @@
 package io.tollgate.usage;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Writes usage rows off the response path: rows are queued and written in batches, one insert for many requests.
- * A failed batch goes back to the head of the queue and is retried; the insert is idempotent on the request id, so
- * a retried batch never counts a row twice.
+ * The usage ledger's writer. Rows are keyed by tollgate's request id and inserted with {@code on conflict do
+ * nothing}, so a row written twice (a retried batch, a replayed spool) counts once; the same statement prices each
+ * row from the price book and adds it to the {@code usage_daily} rollup.
+ * <p>
+ * {@code durable} mode: {@link #record} answers once the row is committed in PostgreSQL or fsync'd in the local
+ * {@link UsageSpool}; rows that arrive while a write is in flight share the next write (group commit).
+ * {@code async} mode: {@link #record} answers at once and rows are written every flush interval. In both modes a
+ * batch PostgreSQL cannot take goes to the spool, and the spool is replayed when PostgreSQL answers again.
  */
 @ApplicationScoped
 public class UsageRecorder {
 
     private static final Logger LOG = Logger.getLogger(UsageRecorder.class);
-    private static final String INSERT = """
-            insert into usage_event (request_id, tenant_id, key_id, endpoint, requested_model, upstream_model, upstream,
-                                     status, input_tokens, output_tokens, total_tokens, images, search_units, streamed,
-                                     completed, latency_ms, attempts, created_at)
-            select * from unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
-                                 $8::int[], $9::int8[], $10::int8[], $11::int8[], $12::int[], $13::int[], $14::bool[],
-                                 $15::bool[], $16::int[], $17::int[], $18::timestamptz[])
-            on conflict (request_id) do nothing""";
+    static final String INSERT = """
+            with input as (
+                select * from unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
+                                     $8::int[], $9::int8[], $10::int8[], $11::int8[], $12::int[], $13::int[], $14::bool[],
+                                     $15::bool[], $16::int[], $17::int[], $18::timestamptz[])
+                    as u(request_id, tenant_id, key_id, endpoint, requested_model, upstream_model, upstream, status,
+                         input_tokens, output_tokens, total_tokens, images, search_units, streamed, completed,
+                         latency_ms, attempts, created_at)
+            ), priced as (
+                select i.*, p.id as price_id,
+                       coalesce(round((i.input_tokens::numeric * p.input_per_mtok_micros
+                                       + i.output_tokens::numeric * p.output_per_mtok_micros) / 1000000
+                                      + i.images::numeric * p.per_image_micros
+                                      + i.search_units::numeric * p.per_search_unit_micros)::bigint, 0) as cost_micros,
+                       p.id is null and (i.input_tokens > 0 or i.output_tokens > 0 or i.images > 0
+                                         or i.search_units > 0) as unpriced
+                  from input i
+                  left join lateral (select * from model_price m
+                                      where m.model = i.upstream_model and m.effective_from <= i.created_at
+                                      order by m.effective_from desc limit 1) p on true
+            ), inserted as (
+                insert into usage_event (request_id, tenant_id, key_id, endpoint, requested_model, upstream_model,
+                                         upstream, status, input_tokens, output_tokens, total_tokens, images,
+                                         search_units, streamed, completed, latency_ms, attempts, created_at, price_id,
+                                         cost_micros, unpriced)
+                select request_id, tenant_id, key_id, endpoint, requested_model, upstream_model, upstream, status,
+                       input_tokens, output_tokens, total_tokens, images, search_units, streamed, completed, latency_ms,
+                       attempts, created_at, price_id, cost_micros, unpriced
+                  from priced
+                on conflict (request_id) do nothing
+                returning tenant_id, key_id, created_at, upstream_model, requested_model, input_tokens,
+                          cached_input_tokens, output_tokens, total_tokens, images, search_units, cost_micros, unpriced
+            ), rolled as (
+                insert into usage_daily as d (tenant_id, day, key_id, model, requests, input_tokens, cached_input_tokens,
+                                              output_tokens, total_tokens, images, search_units, cost_micros,
+                                              unpriced_requests)
+                select tenant_id, (created_at at time zone 'UTC')::date, key_id,
+                       coalesce(upstream_model, requested_model, ''), count(*), sum(input_tokens),
+                       sum(cached_input_tokens), sum(output_tokens), sum(total_tokens), sum(images), sum(search_units),
+                       sum(cost_micros), count(*) filter (where unpriced)
+                  from inserted
+                 group by 1, 2, 3, 4
+                 order by 1, 2, 3, 4
+                on conflict (tenant_id, day, key_id, model) do update set
+                    requests = d.requests + excluded.requests,
+                    input_tokens = d.input_tokens + excluded.input_tokens,
+                    cached_input_tokens = d.cached_input_tokens + excluded.cached_input_tokens,
+                    output_tokens = d.output_tokens + excluded.output_tokens,
+                    total_tokens = d.total_tokens + excluded.total_tokens,
+                    images = d.images + excluded.images,
+                    search_units = d.search_units + excluded.search_units,
+                    cost_micros = d.cost_micros + excluded.cost_micros,
+                    unpriced_requests = d.unpriced_requests + excluded.unpriced_requests
+                returning 1
+            )
+            select count(*) as inserted from inserted""";
 
     private final Pool pool;
     private final UsageConfig config;
     private final Vertx vertx;
-    private final ConcurrentLinkedDeque<UsageEvent> queue = new ConcurrentLinkedDeque<>();
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final ConcurrentLinkedDeque<Pending> queue = new ConcurrentLinkedDeque<>();
     private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean flushing = new AtomicBoolean();
-    private long timer = -1;
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicBoolean replaying = new AtomicBoolean();
+    /** Every spool operation runs here: file I/O off the event loop, and one writer for the spool. */
+    private final ExecutorService spoolThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "tollgate-usage-spool");
+        t.setDaemon(true);
+        return t;
+    });
+    private UsageSpool spool;
+    /** PostgreSQL refused a batch: later batches go straight to the spool until a replay finds it back. */
+    private volatile boolean degraded;
+    private volatile Instant degradedSince;
+    private volatile boolean stopped;
+    private long flushTimer = -1;
+    private long replayTimer = -1;
 
-    public UsageRecorder(Pool pool, UsageConfig config, Vertx vertx) {
+    public UsageRecorder(Pool pool, UsageConfig config, Vertx vertx, ObjectMapper mapper, Clock clock,
+            MeterRegistry registry) {
         this.pool = pool;
         this.config = config;
         this.vertx = vertx;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> drain());
+        spool = new UsageSpool(Path.of(config.spoolDir()), mapper);
+        if (spool.rows() > 0) {
+            LOG.infof("Usage spool holds %d rows from an earlier run; replaying them when PostgreSQL answers",
+                    spool.rows());
+        }
+        Gauge.builder("tollgate.usage.spool.rows", this, r -> r.spool == null ? 0 : r.spool.rows())
+                .description("Usage rows in the local spool, waiting for PostgreSQL").register(registry);
+        Gauge.builder("tollgate.usage.spool.bytes", this, r -> r.spool == null ? 0 : r.spool.bytes())
+                .description("Size of the local usage spool").baseUnit("bytes").register(registry);
+        Gauge.builder("tollgate.usage.queued.rows", queued, AtomicInteger::get)
+                .description("Usage rows in memory, not yet written anywhere").register(registry);
+        Gauge.builder("tollgate.usage.ledger.lag", this, r -> r.lag().toMillis() / 1000.0)
+                .description("Age of the oldest usage row not yet in PostgreSQL").baseUnit("seconds")
+                .register(registry);
+        Gauge.builder("tollgate.usage.ledger.degraded", this, r -> r.degraded ? 1 : 0)
+                .description("1 while usage rows go to the local spool because PostgreSQL cannot take them")
+                .register(registry);
+        flushTimer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> kick());
+        replayTimer = vertx.setPeriodic(config.replayInterval().toMillis(), id -> replay());
     }
 
     /**
-     * One batch per tick capped the rate at batch-size / flush-interval (5,000 rows/s by default), below what one
-     * instance serves on two cores: past it the queue only grew. A full batch is followed by the next at once.
+     * Records a row. The future completes when the row is durable (durable mode) or at once (async mode); it fails
+     * only when the row could be written neither to PostgreSQL nor to the spool. Callbacks run on the caller's
+     * Vert.x context.
      */
-    private void drain() {
-        flush().subscribe().with(written -> {
-            if (written >= config.batchSize()) {
-                drain();
+    public Future<Void> record(UsageEvent event) {
+        if (config.mode() == UsageConfig.Mode.ASYNC) {
+            queue.addLast(new Pending(event, null, null));
+            if (queued.incrementAndGet() >= config.batchSize()) {
+                kick();
             }
-        }, e -> {
+            return Future.succeededFuture();
+        }
+        Promise<Void> promise = Promise.promise();
+        queue.addLast(new Pending(event, promise, Vertx.currentContext()));
+        queued.incrementAndGet();
+        kick();
+        return promise.future();
+    }
+
+    /** Rows not yet in the database (in memory or in the spool). */
+    public long pending() {
+        return queued.get() + (spool == null ? 0 : spool.rows());
+    }
+
+    /** Rows in the local spool. */
+    public long spooled() {
+        return spool == null ? 0 : spool.rows();
+    }
+
+    /** True while rows go to the spool because PostgreSQL cannot take them. */
+    public boolean degraded() {
+        return degraded;
+    }
+
+    public UsageConfig.Mode mode() {
+        return config.mode();
+    }
+
+    /** Age of the oldest row not yet in PostgreSQL; zero when there is none. */
+    public Duration lag() {
+        Instant oldest = null;
+        Pending head = queue.peekFirst();
+        if (head != null) {
+            oldest = head.event.createdAt();
+        }
+        Instant spooled = spool == null ? null : spool.oldest();
+        if (spooled != null && (oldest == null || spooled.isBefore(oldest))) {
+            oldest = spooled;
+        }
+        return oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant()).abs();
+    }
+
+    /** Starts a write of the queued rows unless one is in flight (that one starts the next when it ends). */
+    private void kick() {
+        if (queue.isEmpty() || !writing.compareAndSet(false, true)) {
+            return;
+        }
+        List<Pending> batch = new ArrayList<>(Math.min(queued.get(), config.batchSize()));
+        Pending p;
+        while (batch.size() < config.batchSize() && (p = queue.pollFirst()) != null) {
+            batch.add(p);
+        }
+        queued.addAndGet(-batch.size());
+        if (batch.isEmpty()) {
+            writing.set(false);
+            return;
+        }
+        Uni<Void> write = degraded ? toSpool(batch)
+                : insert(events(batch)).replaceWithVoid()
+                        .ifNoItem().after(config.writeTimeout()).fail()
+                        .onFailure().recoverWithUni(failure -> {
+                            degrade(failure);
+                            // written twice if PostgreSQL did commit after all: the replay's insert skips it
+                            return toSpool(batch);
+                        });
+        write.subscribe().with(ok -> {
+            complete(batch, null);
+            next();
+        }, failure -> {
+            LOG.errorf("Usage rows could be written neither to PostgreSQL nor to the spool: %s", failure.toString());
+            if (config.mode() == UsageConfig.Mode.ASYNC || stopped) {
+                requeue(batch);
+            } else {
+                complete(batch, failure);
+            }
+            next();
         });
     }
 
-    public void record(UsageEvent event) {
-        queue.addLast(event);
-        queued.incrementAndGet();
-    }
-
-    /** Rows not yet in the database. */
-    public int pending() {
-        return queued.get();
-    }
-
-    /** Writes one batch (if none is being written); fails if the database refused it. */
-    public Uni<Integer> flush() {
-        if (queue.isEmpty() || !flushing.compareAndSet(false, true)) {
-            return Uni.createFrom().item(0);
+    private void next() {
+        writing.set(false);
+        if (!queue.isEmpty() && (config.mode() == UsageConfig.Mode.DURABLE || queued.get() >= config.batchSize())) {
+            kick();
         }
-        List<UsageEvent> batch = new ArrayList<>(Math.min(queued.get(), config.batchSize()));
-        UsageEvent e;
-        while (batch.size() < config.batchSize() && (e = queue.pollFirst()) != null) {
-            batch.add(e);
-        }
-        return pool.preparedQuery(INSERT).execute(toTuple(batch))
-                .map(rows -> {
-                    queued.addAndGet(-batch.size());
-                    return batch.size();
-                })
-                .onFailure().invoke(failure -> {
-                    for (int i = batch.size() - 1; i >= 0; i--) {
-                        queue.addFirst(batch.get(i));
-                    }
-                    int n = queued.get();
-                    if (n >= config.warnQueued()) {
-                        LOG.warnf("Usage rows waiting for the database: %d (%s)", n, failure.toString());
-                    } else {
-                        LOG.debugf("Usage batch not written, will retry: %s", failure.toString());
-                    }
-                })
-                .eventually(() -> flushing.set(false));
     }
 
-    /** Writes everything queued; for shutdown and for tests. Fails if the database refuses a batch. */
+    private void requeue(List<Pending> batch) {
+        for (int i = batch.size() - 1; i >= 0; i--) {
+            queue.addFirst(batch.get(i));
+        }
+        queued.addAndGet(batch.size());
+    }
+
+    private Uni<Void> toSpool(List<Pending> batch) {
+        List<UsageEvent> events = events(batch);
+        return Uni.createFrom().completionStage(() -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                spool.append(events);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, spoolThread));
+    }
+
+    private void degrade(Throwable failure) {
+        if (!degraded) {
+            degradedSince = clock.instant();
+            degraded = true;
+            LOG.warnf("PostgreSQL cannot take usage rows (%s); spooling them to %s until it answers again",
+                    failure.toString(), config.spoolDir());
+        }
+    }
+
+    private static void complete(List<Pending> batch, Throwable failure) {
+        for (Pending p : batch) {
+            if (p.promise == null) {
+                continue;
+            }
+            Runnable done = failure == null ? p.promise::tryComplete : () -> p.promise.tryFail(failure);
+            if (p.context != null) {
+                p.context.runOnContext(v -> done.run());
+            } else {
+                done.run();
+            }
+        }
+    }
+
+    /**
+     * Replays the spool into PostgreSQL when there is something to replay and PostgreSQL answers; clears the
+     * degraded state once everything written while it was down is in PostgreSQL.
+     */
+    Uni<Void> replayNow() {
+        if (!replaying.compareAndSet(false, true)) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.query("select 1").execute().ifNoItem().after(config.writeTimeout()).fail()
+                .chain(ok -> replaySegments())
+                .chain(() -> {
+                    if (degraded) {
+                        degraded = false;
+                        LOG.infof("PostgreSQL takes usage rows again (spooled since %s)", degradedSince);
+                    }
+                    // what was appended before the state changed is in the segment being written: close it, replay it
+                    return onSpoolThread(() -> {
+                        spool.rotate();
+                        return null;
+                    }).chain(this::replaySegments);
+                })
+                .onFailure().invoke(e -> LOG.debugf("Usage spool not replayed yet: %s", e.toString()))
+                .eventually(() -> replaying.set(false));
+    }
+
+    private void replay() {
+        if (spool == null) {
+            return;
+        }
+        // segments left by a process that shared the spool directory and is gone
+        spoolThread.execute(() -> {
+            try {
+                spool.adoptOrphans();
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("Usage spool orphans not adopted: %s", e.toString());
+            }
+        });
+        if (degraded || spool.rows() > 0) {
+            replayNow().subscribe().with(x -> {
+            }, e -> {
+            });
+        }
+    }
+
+    private Uni<Void> replaySegments() {
+        return onSpoolThread(spool::segments).chain(segments -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Path segment : segments) {
+                chain = chain.chain(() -> onSpoolThread(() -> spool.read(segment))
+                        .chain(events -> insertAll(events)
+                                .chain(() -> onSpoolThread(() -> {
+                                    spool.delete(segment, events.size());
+                                    return null;
+                                }))
+                                .invoke(() -> LOG.infof("Replayed %d spooled usage rows from %s", events.size(),
+                                        segment.getFileName()))))
+                        .replaceWithVoid();
+            }
+            return chain;
+        });
+    }
+
+    private Uni<Void> insertAll(List<UsageEvent> events) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < events.size(); from += config.batchSize()) {
+            List<UsageEvent> part = events.subList(from, Math.min(events.size(), from + config.batchSize()));
+            chain = chain.chain(() -> insert(part).replaceWithVoid());
+        }
+        return chain;
+    }
+
+    private <T> Uni<T> onSpoolThread(IoCall<T> call) {
+        return Uni.createFrom().completionStage(() -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.run();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, spoolThread));
+    }
+
+    /** Inserts the rows; answers how many were new. */
+    private Uni<Long> insert(List<UsageEvent> events) {
+        return pool.preparedQuery(INSERT).execute(toTuple(events))
+                .map(rows -> rows.iterator().next().getLong("inserted"));
+    }
+
+    /**
+     * Writes everything queued, then replays the spool; for tests. Fails if PostgreSQL cannot take it (the rows are
+     * then in the spool).
+     */
     public Uni<Void> flushAll() {
         return Uni.createFrom().deferred(() -> {
-            if (pending() == 0) {
-                return Uni.createFrom().voidItem();
+            if (!queue.isEmpty() || writing.get()) {
+                kick();
+                return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(5)).chain(this::flushAll);
             }
-            // 0 written: another flush holds the batch; wait for it
-            return flush().chain(n -> n == 0
-                    ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(5))
-                    : Uni.createFrom().voidItem())
-                    .chain(this::flushAll);
+            if (spool != null && (spool.rows() > 0 || degraded)) {
+                return replayNow().chain(() -> spool.rows() > 0 || degraded
+                        ? Uni.createFrom().failure(new IllegalStateException("usage spool not replayed yet"))
+                        : Uni.createFrom().voidItem());
+            }
+            return Uni.createFrom().voidItem();
         });
     }
 
+    /**
+     * SIGTERM: the HTTP server has drained, so no row is added any more. What is queued goes to PostgreSQL, or to
+     * the spool if PostgreSQL does not take it in time; the spool is replayed by the next start.
+     */
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        cancelTimers();
+        if (spool == null) {
+            return;
         }
+        stopped = true;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((!queue.isEmpty() || writing.get()) && System.nanoTime() < deadline) {
+            kick();
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        List<Pending> rest = new ArrayList<>(queue);
+        queue.clear();
         try {
-            flushAll().await().atMost(Duration.ofSeconds(10));
-        } catch (RuntimeException e) {
-            LOG.errorf("Shutting down with %d usage rows not written: %s", pending(), e.toString());
+            spoolThread.submit(() -> {
+                if (!rest.isEmpty()) {
+                    spool.append(events(rest));
+                }
+                spool.close();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.errorf("Shutting down with %d usage rows not written: %s", rest.size(), e.toString());
+        }
+        spoolThread.shutdown();
+        if (spool.rows() > 0) {
+            LOG.warnf("Shutting down with %d usage rows in the spool %s; the next start replays them", spool.rows(),
+                    config.spoolDir());
         }
     }
 
-    @PreDestroy
-    void close() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+    private void cancelTimers() {
+        if (flushTimer >= 0) {
+            vertx.cancelTimer(flushTimer);
+            flushTimer = -1;
         }
+        if (replayTimer >= 0) {
+            vertx.cancelTimer(replayTimer);
+            replayTimer = -1;
+        }
+    }
+
+    private static List<UsageEvent> events(List<Pending> batch) {
+        List<UsageEvent> events = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            events.add(p.event);
+        }
+        return events;
     }
 
     private static Tuple toTuple(List<UsageEvent> batch) {
@@ -186,5 +509,14 @@ public class UsageRecorder {
         }
         return Tuple.tuple(List.of(requestIds, tenants, keys, endpoints, requested, upstreamModels, upstreams, statuses,
                 input, output, total, images, searchUnits, streamed, completed, latency, attempts, created));
+    }
+
+    /** A row waiting to be written, and who waits for it (durable mode). */
+    private record Pending(UsageEvent event, Promise<Void> promise, Context context) {
+    }
+
+    @FunctionalInterface
+    private interface IoCall<T> {
+        T run() throws IOException;
     }
 }

@@ -1,6 +1,9 @@
 package io.tollgate.usage;
 
-/** One line of a usage report: a day, a model or a key, and what it used. */
+/**
+ * One line of a usage report: a day, a month, a model, a key or a tenant, what it used and what it cost
+ * (micro-dollars; unpricedRequests used a model that had no price and are not in the cost).
+ */
 public record UsageRow(String group, long requests, long inputTokens, long outputTokens, long totalTokens, long images,
-        long searchUnits) {
+        long searchUnits, long costMicros, long unpricedRequests) {
 }

@@ -124,7 +124,8 @@ class AdminApiTest {
                 .get("/admin/v1/tenants/" + tenant + "/usage?groupBy=model").then().statusCode(200)
                 .contentType(startsWith("text/csv")).extract().asString();
         String[] lines = csv.split("\n");
-        assertEquals("model,requests,input_tokens,output_tokens,total_tokens,images,search_units", lines[0]);
+        assertEquals("model,requests,input_tokens,output_tokens,total_tokens,images,search_units,cost_micros,cost_usd,"
+                + "unpriced_requests", lines[0]);
         assertEquals(3, lines.length);
         String[] haiku = lines[1].split(",");
         assertEquals("claude-4-5-haiku", haiku[0]);

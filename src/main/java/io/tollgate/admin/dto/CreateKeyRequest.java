@@ -7,7 +7,8 @@ import io.tollgate.ratelimit.Limits;
 
 /**
  * {@code models} absent: the key may use every model. {@code limits} absent: the configured defaults; present: at
- * most the tenant's.
+ * most the tenant's. {@code budget} absent: none of its own (its tenant's still applies).
  */
-public record CreateKeyRequest(String name, OffsetDateTime expiresAt, List<String> models, Limits limits) {
+public record CreateKeyRequest(String name, OffsetDateTime expiresAt, List<String> models, Limits limits,
+        BudgetRequest budget) {
 }

@@ -2,6 +2,6 @@ package io.tollgate.admin.dto;
 
 import io.tollgate.ratelimit.Limits;
 
-/** Each field absent: unchanged. {@code "limits": {}} removes every limit. */
-public record UpdateTenantRequest(String name, Limits limits) {
+/** Each field absent: unchanged. {@code "limits": {}} removes every limit; for {@code budget} see {@link BudgetRequest}. */
+public record UpdateTenantRequest(String name, Limits limits, BudgetRequest budget) {
 }

@@ -1,0 +1,94 @@
+package io.tollgate.usage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.tollgate.support.Gateway;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Idempotent writes: a row written again, by a retry or a spool replay, is one row and is counted once. */
+@QuarkusTest
+class UsageLedgerTest {
+
+    @Inject
+    UsageRecorder recorder;
+    @Inject
+    Gateway gateway;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    UsageConfig config;
+
+    static UsageEvent event(UUID tenant, String requestId, String model, Tokens tokens, Instant at) {
+        return new UsageEvent(requestId, tenant, UUID.randomUUID(), "chat.completions", model, model, "test", 200, tokens,
+                false, true, 5, 1, at);
+    }
+
+    long single(String sql, Object... params) {
+        return gateway.pool.preparedQuery(sql).execute(Tuple.from(params)).await().atMost(Duration.ofSeconds(5))
+                .iterator().next().getLong(0);
+    }
+
+    @Test
+    void sameRequestIdRecordedTwiceIsOneRowCountedOnce() {
+        UUID tenant = UUID.randomUUID();
+        UsageEvent event = event(tenant, "req_" + UUID.randomUUID(), "claude-4-5-haiku", Tokens.of(10, 20),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        recorder.record(event).toCompletionStage().toCompletableFuture().join();
+        recorder.record(event).toCompletionStage().toCompletableFuture().join();
+        recorder.flushAll().await().atMost(Duration.ofSeconds(10));
+        assertEquals(1, single("select count(*) from usage_event where tenant_id = $1", tenant));
+        assertEquals(1, single("select sum(requests)::bigint from usage_daily where tenant_id = $1", tenant));
+        assertEquals(30, single("select sum(total_tokens)::bigint from usage_daily where tenant_id = $1", tenant));
+    }
+
+    @Test
+    void replayedSpoolSkipsRowsAlreadyInTheDatabase() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        UsageEvent written = event(tenant, "req_" + UUID.randomUUID(), "claude-4-5-haiku", Tokens.of(1, 2), now);
+        UsageEvent onlySpooled = event(tenant, "req_" + UUID.randomUUID(), "claude-4-5-haiku", Tokens.of(3, 4), now);
+        recorder.record(written).toCompletionStage().toCompletableFuture().join();
+        recorder.flushAll().await().atMost(Duration.ofSeconds(10));
+
+        // a spool segment as a crash leaves it: a row that also reached PostgreSQL, a new one and a torn last line
+        String torn = UsageSpool.line(mapper, onlySpooled).substring(0, 40);
+        Path segment = Path.of(config.spoolDir()).resolve("usage-0000000000001-000000" + UsageSpool.SUFFIX);
+        Files.writeString(segment, UsageSpool.line(mapper, written) + UsageSpool.line(mapper, onlySpooled) + torn,
+                StandardCharsets.UTF_8);
+        recorder.replayNow().await().atMost(Duration.ofSeconds(10));
+        assertTrue(!Files.exists(segment), "a replayed segment is deleted");
+
+        assertEquals(2, single("select count(*) from usage_event where tenant_id = $1", tenant));
+        assertEquals(2, single("select sum(requests)::bigint from usage_daily where tenant_id = $1", tenant));
+        assertEquals(10, single("select sum(total_tokens)::bigint from usage_daily where tenant_id = $1", tenant));
+        assertTrue(recorder.spooled() == 0);
+    }
+
+    @Test
+    void aSecondProcessOnTheSameSpoolDirectorySpoolsApartAndIsAdoptedWhenGone() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        UsageEvent event = event(tenant, "req_" + UUID.randomUUID(), "claude-4-5-haiku", Tokens.of(2, 3),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        // this process owns the directory: a second spool on it gets a directory of its own
+        UsageSpool other = new UsageSpool(Path.of(config.spoolDir()), mapper);
+        other.append(java.util.List.of(event));
+        other.close();
+        assertEquals(5, gateway.usageRow(event.requestId()).getLong("total_tokens"));
+    }
+}
