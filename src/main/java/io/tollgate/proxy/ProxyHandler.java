@@ -243,7 +243,9 @@ public class ProxyHandler {
     private void admitThenForward(Call call, Upstream upstream, Buffer body, JsonNode json) {
         long tokens = TokenEstimate.of(json, call.endpoint == Endpoint.CHAT || call.endpoint == Endpoint.MESSAGES
                 || call.endpoint == Endpoint.AGENTS, rateLimits.defaultMaxOutputTokens());
+        long admitStart = System.nanoTime();
         rateLimits.admit(call.caller.limits(), call.upstreamModel, tokens).subscribe().with(lease -> {
+            call.limitsNanos = System.nanoTime() - admitStart;
             call.lease = lease;
             limitHeaders(call, call.ctx.response());
             forward(call, upstream, body, json);
@@ -510,7 +512,10 @@ public class ProxyHandler {
         }
     }
 
-    /** {@code Server-Timing}: what the client waited for, split into the gateway's part and the upstream's. */
+    /**
+     * {@code Server-Timing}: what the client waited for until the answer's head, split into the key check, the rate
+     * limits, the upstream's part and the gateway's own (which includes the first two).
+     */
     private void serverTiming(Call call, HttpServerResponse response) {
         if (!serverTiming) {
             return;
@@ -518,8 +523,8 @@ public class ProxyHandler {
         long end = call.upstreamEndNanos;
         long upstream = call.upstreamStartNanos == 0 ? 0 : end - call.upstreamStartNanos;
         long gateway = (end - call.startNanos) - upstream;
-        response.putHeader("Server-Timing", "auth;dur=" + millis(call.authNanos) + ", upstream;dur=" + millis(upstream)
-                + ", gateway;dur=" + millis(gateway));
+        response.putHeader("Server-Timing", "auth;dur=" + millis(call.authNanos) + ", limits;dur="
+                + millis(call.limitsNanos) + ", upstream;dur=" + millis(upstream) + ", gateway;dur=" + millis(gateway));
     }
 
     private static String millis(long nanos) {
@@ -651,6 +656,7 @@ public class ProxyHandler {
         boolean fellBack;
         final UpstreamClient.Attempts attempts = new UpstreamClient.Attempts();
         long authNanos;
+        long limitsNanos;
         long upstreamStartNanos;
         long upstreamEndNanos;
         long firstEventNanos;

@@ -39,7 +39,8 @@ class MetricsTest {
                 .body("{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200)
                 .header("Server-Timing",
-                        matchesPattern("auth;dur=\\d+\\.\\d{3}, upstream;dur=\\d+\\.\\d{3}, gateway;dur=\\d+\\.\\d{3}"));
+                        matchesPattern(
+                                "auth;dur=\\d+\\.\\d{3}, limits;dur=\\d+\\.\\d{3}, upstream;dur=\\d+\\.\\d{3}, gateway;dur=\\d+\\.\\d{3}"));
         Sse.post("/v1/chat/completions", key,
                 "{\"model\":\"claude-4-5-haiku\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}");
         given().contentType(ContentType.JSON).body("{}").post("/v1/chat/completions").then().statusCode(401);
