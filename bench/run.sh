@@ -46,7 +46,7 @@ TTFB_CONCURRENCY=8
 # would refuse most of a 5,000-stream burst, which is what they are for, not what the series measures
 UPSTREAM_QUEUE=10000
 JAVA_OPTS_TG=${TOLLGATE_BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
-LIMITS_JSON=${TOLLGATE_BENCH_TENANT_LIMITS:-'{"requestsPerMinute":100000000,"tokensPerMinute":100000000000}'}
+LIMITS_JSON=${TOLLGATE_BENCH_TENANT_LIMITS:-'{"requestsPerMinute":100000000,"tokensPerMinute":1000000000}'}
 BASE=${TOLLGATE_BENCH_PORT_BASE:-19090}
 PGURL=${TOLLGATE_BENCH_PGURL:-postgres://postgres@127.0.0.1:5432}
 DB=tollgate_bench

@@ -110,12 +110,22 @@ public record Limits(Long requestsPerMinute, Long tokensPerMinute, Long concurre
         return valid.isUnlimited() ? null : valid;
     }
 
+    /**
+     * The largest value of any limit: a bucket refills at most one token a nanosecond (Bucket4j), 60 billion a
+     * minute; one billion leaves room and is far beyond any real limit.
+     */
+    static final long MAX_VALUE = 1_000_000_000L;
+
     private static void check(Limits limits, String field) {
         for (Kind kind : Kind.values()) {
             Long value = limits.get(kind);
+            String path = field + "." + kind.field;
             if (value != null && value < 1) {
-                String path = field + "." + kind.field;
                 throw GatewayException.invalidField(path, "Field '" + path + "' must be at least 1 (omit it for no limit)");
+            }
+            if (value != null && value > MAX_VALUE) {
+                throw GatewayException.invalidField(path,
+                        "Field '" + path + "' must be at most " + MAX_VALUE + " (omit it for no limit)");
             }
         }
     }

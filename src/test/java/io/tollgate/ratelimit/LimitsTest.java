@@ -34,6 +34,20 @@ class LimitsTest {
     }
 
     @Test
+    void valuesBeyondWhatABucketCanRefillAre400NotAFailingBucket() {
+        // 1e11 tokens a minute would refill 1.67 tokens a nanosecond, which Bucket4j refuses at the first request
+        GatewayException e = assertThrows(GatewayException.class,
+                () -> Limits.validated(new Limits(null, 100_000_000_000L, null, null), "limits"));
+        assertEquals("limits.tokensPerMinute", e.body().error().param());
+        assertEquals(Limits.MAX_VALUE, Limits.validated(new Limits(null, Limits.MAX_VALUE, null, null), "limits")
+                .tokensPerMinute());
+        new BucketPolicies(java.time.Duration.ofSeconds(1), 10, java.time.Duration.ofMinutes(10))
+                .of(Limits.Kind.TOKENS, Limits.MAX_VALUE);
+        new BucketPolicies(java.time.Duration.ofSeconds(1), 10, java.time.Duration.ofMinutes(10))
+                .of(Limits.Kind.REQUESTS, Limits.MAX_VALUE);
+    }
+
+    @Test
     void anOverrideReplacesTheGeneralValueForItsModel() {
         Limits limits = new Limits(100L, 1000L, null, Map.of("m", new Limits(5L, null, null, null)));
         assertEquals(5L, limits.effective(Limits.Kind.REQUESTS, "m"));
