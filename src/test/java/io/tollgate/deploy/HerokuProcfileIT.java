@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.tollgate.simulator.HerokuSimulator;
-import io.tollgate.simulator.SimulatorOptions;
+import io.tollgate.support.Backends;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -53,6 +53,7 @@ class HerokuProcfileIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Pattern MIGRATION = Pattern.compile("V(\\d+)__.+\\.sql");
 
+    static Backends backends;
     static EmbeddedPostgres postgres;
     static HerokuSimulator simulator;
     static Procfile procfile;
@@ -61,17 +62,15 @@ class HerokuProcfileIT {
     static void start() throws IOException {
         assertTrue(Files.exists(AppSettings.ROOT.resolve(AppSettings.PACKAGED_JAR)), "package the application first");
         procfile = Procfile.read();
-        postgres = EmbeddedPostgres.builder().start();
-        simulator = HerokuSimulator.start(SimulatorOptions.builder().build());
+        backends = Backends.start();
+        postgres = backends.postgres();
+        simulator = backends.simulator();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (backends != null) {
+            backends.close();
         }
     }
 
@@ -130,9 +129,7 @@ class HerokuProcfileIT {
     private static Map<String, String> heroku(String database, int port) {
         Map<String, String> env = new HashMap<>();
         env.put("PORT", String.valueOf(port));
-        env.put("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:" + postgres.getPort() + "/" + database);
-        env.put("INFERENCE_URL", simulator.baseUrl());
-        env.put("INFERENCE_KEY", simulator.key());
+        env.putAll(backends.herokuEnv(database));
         env.put("INFERENCE_MODEL_ID", "claude-4-5-haiku");
         // app.json generates both with Heroku's "secret" generator: 64 hex characters
         env.put("TOLLGATE_ADMIN_TOKEN", secret());

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.tollgate.simulator.HerokuSimulator;
-import io.tollgate.simulator.SimulatorOptions;
+import io.tollgate.support.Backends;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -34,6 +34,7 @@ class ProductionStartupIT {
 
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     static final String ADMIN = "it-admin-token-0123456789";
+    static Backends backends;
     static EmbeddedPostgres postgres;
     static HerokuSimulator simulator;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -41,17 +42,15 @@ class ProductionStartupIT {
     @BeforeAll
     static void start() throws IOException {
         assertTrue(Files.exists(JAR), "package the application first (mvn verify does)");
-        postgres = EmbeddedPostgres.builder().start();
-        simulator = HerokuSimulator.start(SimulatorOptions.builder().build());
+        backends = Backends.start();
+        postgres = backends.postgres();
+        simulator = backends.simulator();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (backends != null) {
+            backends.close();
         }
     }
 
@@ -68,9 +67,7 @@ class ProductionStartupIT {
     void startsFromHerokuEnvironmentAndForwardsAChatCompletion() throws Exception {
         int port = freePort();
         Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:" + postgres.getPort() + "/postgres");
-        env.put("INFERENCE_URL", simulator.baseUrl());
-        env.put("INFERENCE_KEY", simulator.key());
+        env.putAll(backends.herokuEnv("postgres"));
         env.put("INFERENCE_MODEL_ID", "claude-4-5-haiku");
         env.put("TOLLGATE_ADMIN_TOKEN", ADMIN);
         env.put("TOLLGATE_KEY_SECRET", "k".repeat(48));

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.tollgate.simulator.HerokuSimulator;
-import io.tollgate.simulator.SimulatorOptions;
+import io.tollgate.support.Backends;
 import io.tollgate.support.PackagedApp;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -38,31 +38,28 @@ class RateLimitReplicasIT {
     static final String CHAT = "{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    static Backends backends;
     static EmbeddedPostgres postgres;
     static HerokuSimulator simulator;
 
     @BeforeAll
     static void start() throws IOException {
         assertTrue(Files.exists(PackagedApp.JAR), "package the application first (mvn verify does)");
-        postgres = EmbeddedPostgres.builder().start();
-        simulator = HerokuSimulator.start(SimulatorOptions.builder().build());
+        backends = Backends.start();
+        postgres = backends.postgres();
+        simulator = backends.simulator();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (backends != null) {
+            backends.close();
         }
     }
 
     static Map<String, String> env(String mode) {
         Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:" + postgres.getPort() + "/postgres");
-        env.put("INFERENCE_URL", simulator.baseUrl());
-        env.put("INFERENCE_KEY", simulator.key());
+        env.putAll(backends.herokuEnv("postgres"));
         env.put("INFERENCE_MODEL_ID", "claude-4-5-haiku");
         env.put("TOLLGATE_ADMIN_TOKEN", ADMIN);
         env.put("TOLLGATE_KEY_SECRET", "k".repeat(48));
