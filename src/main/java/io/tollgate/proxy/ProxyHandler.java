@@ -21,6 +21,7 @@ import io.tollgate.error.ErrorResponse;
 import io.tollgate.error.ErrorType;
 import io.tollgate.error.ErrorWriter;
 import io.tollgate.error.GatewayException;
+import io.tollgate.eventloop.EventLoops;
 import io.tollgate.platform.RequestIds;
 import io.tollgate.ratelimit.Lease;
 import io.tollgate.ratelimit.RateLimitService;
@@ -161,16 +162,8 @@ public class ProxyHandler {
      * may have asked the database; the answer comes back on the request's event loop, where its Call lives.
      */
     private io.smallrye.mutiny.Uni<Caller> admit(HttpServerRequest request) {
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        return authenticator.authenticate(presentedKey(request))
-                .call(caller -> budgets.check(caller.tenantId(), caller.keyId()))
-                .emitOn(task -> {
-                    if (context == null || io.vertx.core.Vertx.currentContext() == context) {
-                        task.run();
-                    } else {
-                        context.runOnContext(v -> task.run());
-                    }
-                });
+        return EventLoops.backToCurrent(authenticator.authenticate(presentedKey(request))
+                .call(caller -> budgets.check(caller.tenantId(), caller.keyId())));
     }
 
     /** Parses and checks the body, applies the alias, and rewrites what must be rewritten for the upstream. */

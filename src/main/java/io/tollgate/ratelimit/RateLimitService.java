@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.tollgate.error.GatewayException;
-import io.vertx.core.Context;
+import io.tollgate.eventloop.EventLoops;
 import io.vertx.core.Vertx;
 
 /**
@@ -94,7 +94,6 @@ public class RateLimitService {
                 return Uni.createFrom().failure(e);
             }
         }
-        Context context = Vertx.currentContext();
         Uni<Lease> decided = Uni.createFrom().emitter(emitter -> {
             try {
                 executor.execute(() -> {
@@ -112,7 +111,7 @@ public class RateLimitService {
                 emitter.complete(Lease.NONE); // shutting down
             }
         });
-        return context == null ? decided : decided.emitOn(task -> context.runOnContext(v -> task.run()));
+        return EventLoops.backToCurrent(decided);
     }
 
     private static boolean unlimited(List<LimitScope> scopes) {

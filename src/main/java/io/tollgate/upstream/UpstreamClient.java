@@ -15,7 +15,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
+import io.tollgate.eventloop.EventLoops;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -81,7 +81,6 @@ public class UpstreamClient {
             Attempts attempts, String requestId) {
         Guarded guarded = guards.computeIfAbsent(upstream.name(), name -> guard(upstream));
         long deadline = System.nanoTime() + guarded.policy().retryBudget().toNanos();
-        Context context = Vertx.currentContext();
         Uni<UpstreamExchange> exchange = guarded.guard().get(() -> Uni.createFrom().deferred(() -> {
             int attempt = ++attempts.count;
             if (attempt > 1) {
@@ -93,13 +92,7 @@ public class UpstreamClient {
         // retries are scheduled on a timer thread: come back to the request's event loop. Already on it, the caller
         // sets its handlers at once: a hop would let an upstream that sends its body and closes in the same read
         // (a short or cut stream) deliver the close before there is a handler for it, and the answer never ends.
-        return context == null ? exchange : exchange.emitOn(task -> {
-            if (Vertx.currentContext() == context) {
-                task.run();
-            } else {
-                context.runOnContext(v -> task.run());
-            }
-        });
+        return EventLoops.backToCurrent(exchange);
     }
 
     /** The breaker's state for an upstream (CLOSED when it has not been used yet). */
