@@ -303,14 +303,12 @@ public class ProxyHandler {
         if (early != null) {
             // the connection broke while the response waited for us: what it had buffered is relayed first
             // (resuming queues it on this context), then the break, unless the buffer held the end
-            call.ctx.vertx().runOnContext(v -> {
-                exchange.finished();
-                if (eventStream) {
-                    streamBroke(call, early);
-                } else {
-                    bodyFailed(call, early);
-                }
-            });
+            exchange.finished();
+            if (eventStream) {
+                breakAfterBuffered(call, exchange, early);
+            } else {
+                call.ctx.vertx().runOnContext(v -> bodyFailed(call, early));
+            }
         }
     }
 
@@ -382,6 +380,9 @@ public class ProxyHandler {
                 response.drainHandler(v -> {
                     exchange.held(false);
                     upstream.resume();
+                    if (call.upstreamFailure != null) {
+                        breakAfterBuffered(call, exchange, call.upstreamFailure);
+                    }
                 });
             }
         });
@@ -396,9 +397,25 @@ public class ProxyHandler {
         });
         upstream.exceptionHandler(e -> {
             exchange.finished();
-            streamBroke(call, exchange.idleTimedOut() ? new UpstreamTimeoutException(e.getMessage()) : e);
+            breakAfterBuffered(call, exchange,
+                    exchange.idleTimedOut() ? new UpstreamTimeoutException(e.getMessage()) : e);
         });
         upstream.resume();
+    }
+
+    /**
+     * The upstream's connection broke, but the events that arrived before the break may still wait in the response's
+     * buffer (Vert.x delivers a failure at once, buffered chunks as later tasks on the same event loop): they are
+     * relayed and counted first, then the stream ends with an error event. While the reader holds the response paused
+     * (a slow client), the break waits for it to resume.
+     */
+    private void breakAfterBuffered(Call call, UpstreamExchange exchange, Throwable e) {
+        call.upstreamFailure = e;
+        call.ctx.vertx().runOnContext(v -> {
+            if (!exchange.heldByReader()) {
+                streamBroke(call, e);
+            }
+        });
     }
 
     private void streamBroke(Call call, Throwable e) {
@@ -653,6 +670,8 @@ public class ProxyHandler {
         long upstreamStartNanos;
         long upstreamEndNanos;
         long firstEventNanos;
+        /** The upstream stream's break, waiting for the events buffered before it to be relayed. */
+        Throwable upstreamFailure;
         /** Durable mode: a stream's end marker, sent once the usage row is durable. */
         final Buffer heldBack = Buffer.buffer();
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,8 +17,10 @@ import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import io.tollgate.eventloop.EventLoops;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -80,6 +83,7 @@ public class UpstreamClient {
     public Uni<UpstreamExchange> open(Upstream upstream, HttpMethod method, String path, MultiMap headers, Buffer body,
             Attempts attempts, String requestId) {
         Guarded guarded = guards.computeIfAbsent(upstream.name(), name -> guard(upstream));
+        Context context = Vertx.currentContext();
         long deadline = System.nanoTime() + guarded.policy().retryBudget().toNanos();
         Uni<UpstreamExchange> exchange = guarded.guard().get(() -> Uni.createFrom().deferred(() -> {
             int attempt = ++attempts.count;
@@ -87,7 +91,7 @@ public class UpstreamClient {
                 metrics.retried(upstream.name());
                 LOG.infof("Request %s: attempt %d to upstream %s", requestId, attempt, upstream.name());
             }
-            return attempt(upstream, guarded.policy(), method, path, headers, body, deadline);
+            return attempt(context, upstream, guarded.policy(), method, path, headers, body, deadline);
         }));
         // retries are scheduled on a timer thread: come back to the request's event loop. Already on it, the caller
         // sets its handlers at once: a hop would let an upstream that sends its body and closes in the same read
@@ -110,8 +114,8 @@ public class UpstreamClient {
         return UpstreamPolicy.of(config, upstream.name());
     }
 
-    private Uni<UpstreamExchange> attempt(Upstream upstream, UpstreamPolicy policy, HttpMethod method, String path,
-            MultiMap headers, Buffer body, long deadline) {
+    private Uni<UpstreamExchange> attempt(Context context, Upstream upstream, UpstreamPolicy policy, HttpMethod method,
+            String path, MultiMap headers, Buffer body, long deadline) {
         RequestOptions options = new RequestOptions()
                 .setMethod(method)
                 .setAbsoluteURI(upstream.url(path))
@@ -120,7 +124,7 @@ public class UpstreamClient {
         // The first-byte timeout is a timer of its own, not the connection's idle timeout: when it fires, the reset
         // it causes can surface as "connection closed", which would be retried like a reset; a stall never is.
         boolean[] timedOut = { false };
-        Future<UpstreamExchange> future = client.request(options).compose(request -> {
+        Future<UpstreamExchange> future = onContext(context, () -> client.request(options)).compose(request -> {
             long timer = vertx.setTimer(policy.firstByteTimeout().toMillis(), id -> {
                 timedOut[0] = true;
                 LOG.debugf("Upstream %s: no first byte within %s, resetting", upstream.name(), policy.firstByteTimeout());
@@ -147,6 +151,21 @@ public class UpstreamClient {
             });
         });
         return Uni.createFrom().completionStage(future.toCompletionStage());
+    }
+
+    /**
+     * Runs {@code action} on {@code context} (the request's event loop). The exchange's request belongs to the context
+     * it is created on, and its response delivers every event there: chunks, end and failures in the order they
+     * happened. A retry is started from a timer thread; created there, the request would belong to another event
+     * loop, its handlers would run beside the request's own, and what it buffered could not be ordered against them.
+     */
+    private static <T> Future<T> onContext(Context context, Supplier<Future<T>> action) {
+        if (context == null || Vertx.currentContext() == context) {
+            return action.get();
+        }
+        Promise<T> promise = Promise.promise();
+        context.runOnContext(v -> action.get().onComplete(promise));
+        return promise.future();
     }
 
     private Guarded guard(Upstream upstream) {

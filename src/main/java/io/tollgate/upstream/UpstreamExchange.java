@@ -72,6 +72,11 @@ public final class UpstreamExchange {
         lastActivity = System.nanoTime();
     }
 
+    /** Whether the reader holds the response paused (what arrives waits in its buffer until it resumes). */
+    public boolean heldByReader() {
+        return heldByReader;
+    }
+
     /** The body has been read (or the exchange abandoned): no more idle checks. */
     public void finished() {
         synchronized (this) {

@@ -6,6 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +27,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.tollgate.simulator.Fault;
+import io.tollgate.simulator.RecordedRequest;
 import io.tollgate.support.Gateway;
 import io.tollgate.support.Sse;
 import io.vertx.mutiny.sqlclient.Row;
@@ -114,11 +124,84 @@ class FaultToleranceTest {
         Sse.Result result = Sse.post(PATH, key, CHAT.formatted("claude-4-5-haiku", ",\"stream\":true"));
         assertEquals(200, result.status());
         assertEquals(1, gateway.simulator().count(PATH));
+        assertEquals(4, contentEvents(result.events()), result.raw());
         String last = result.events().get(result.events().size() - 1).data();
         assertTrue(last.contains("upstream_stream_error"), last);
         Row row = gateway.usageRow(result.requestId());
         assertFalse(row.getBoolean("completed"));
         assertEquals(4, row.getLong("output_tokens"), "5 events: the role chunk and 4 one-token chunks");
+    }
+
+    @Test
+    void relaysAndCountsEveryEventOfARetriedStreamThatIsCutLater() throws Exception {
+        // the second attempt starts from the retry's timer thread; its events still reach the client in order
+        gateway.simulator().enqueue(Fault.status(503));
+        gateway.simulator().enqueue(Fault.cutAfterEvents(5));
+        Sse.Result result = Sse.post(PATH, key, CHAT.formatted("claude-4-5-haiku", ",\"stream\":true"));
+        assertEquals(200, result.status());
+        assertEquals(2, gateway.simulator().count(PATH));
+        assertEquals(4, contentEvents(result.events()), result.events().toString());
+        String last = result.events().get(result.events().size() - 1).data();
+        assertTrue(last.contains("upstream_stream_error"), last);
+        Row row = gateway.usageRow(result.requestId());
+        assertEquals(2, row.getInteger("attempts"));
+        assertEquals(4, row.getLong("output_tokens"));
+    }
+
+    @Test
+    void aSlowClientGetsEveryEventSentBeforeTheUpstreamCutTheStream() throws Exception {
+        // The client does not read at first: the gateway's writes back up, it pauses the upstream, and events wait in
+        // its buffer when the upstream's close arrives. They are relayed and counted before the error event.
+        int tokens = 20_000;
+        gateway.simulator().enqueue(Fault.cutAfterEvents(tokens + 1));
+        HttpRequest request = Sse.request(PATH, key, CHAT.formatted("claude-4-5-haiku", ",\"stream\":true"),
+                Map.of("x-sim-reply-tokens", String.valueOf(tokens * 2), "x-sim-chunk-delay-ms", "0")).build();
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request,
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        Gateway.await("the upstream to cut the stream", () -> gateway.simulator().requests(PATH).get(0)
+                .outcome() == RecordedRequest.Outcome.FAULTED);
+        Thread.sleep(500); // the simulator has written it all: give the gateway time to read up to its paused state
+        String body;
+        try (InputStream in = response.body()) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<Sse.Event> events = Sse.parse(body);
+        assertEquals(tokens, contentEvents(events));
+        String last = events.get(events.size() - 1).data();
+        assertTrue(last.contains("upstream_stream_error"), last);
+        String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+        assertEquals(tokens, gateway.usageRow(requestId).getLong("output_tokens"));
+    }
+
+    private static final Pattern CONTENT = Pattern.compile("\"delta\":\\{\"content\":\"[^\"]");
+
+    /** Chat chunks that carry text (the role chunk and the error event do not). */
+    private static long contentEvents(List<Sse.Event> events) {
+        return events.stream().filter(e -> CONTENT.matcher(e.data()).find()).count();
+    }
+
+    @Test
+    void everyCutStreamDeliversAndCountsItsEventsUnderLoad() throws Exception {
+        // Whether a stream's events and the upstream's close are read together, before the gateway has relayed the
+        // events, depends on how busy its event loops are: many cut streams at once, each must arrive whole.
+        int streams = 400;
+        gateway.simulator().enqueue(Fault.cutAfterEvents(5).withTimes(streams));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = Sse.request(PATH, key, CHAT.formatted("claude-4-5-haiku", ",\"stream\":true"), Map.of())
+                .build();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(40);
+        for (int i = 0; i < streams; i++) {
+            inFlight.acquire();
+            answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((r, e) -> inFlight.release()));
+        }
+        Map<Long, Long> byDelivered = new java.util.TreeMap<>();
+        for (var answer : answers) {
+            byDelivered.merge(contentEvents(Sse.parse(answer.get().body())), 1L, Long::sum);
+        }
+        assertEquals(Map.of(4L, (long) streams), byDelivered, "streams by the number of content events delivered");
     }
 
     @Test
