@@ -17,6 +17,8 @@ time psql -q -v ON_ERROR_STOP=1 <<SQL
 set synchronous_commit = off;
 insert into tenant (id, name)
 select ('00000000-0000-4000-8000-' || lpad(to_hex(t), 12, '0'))::uuid, 'bench-' || t from generate_series(1, $TENANTS) t;
+-- the monthly partitions of the rows' year (tollgate creates them ahead as time goes by)
+select tollgate_ensure_usage_partitions('2025-12-01', 12);
 -- five keys a tenant, six models, created_at spread over 2025-12 .. 2026-11
 insert into usage_event (request_id, tenant_id, key_id, endpoint, requested_model, upstream_model, upstream, status,
                          input_tokens, output_tokens, total_tokens, streamed, completed, latency_ms, created_at,

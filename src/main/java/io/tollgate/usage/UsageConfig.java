@@ -1,6 +1,7 @@
 package io.tollgate.usage;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -38,6 +39,21 @@ public interface UsageConfig {
     /** Queued rows past which a warning is logged each flush (the database is not keeping up or is down). */
     @WithDefault("100000")
     int warnQueued();
+
+    /**
+     * Raw rows ({@code usage_event}) kept: the current month and this many months before it; older monthly
+     * partitions are dropped. Empty: kept forever. The daily rollup, and so reports over whole days, statements and
+     * budgets, is never dropped.
+     */
+    Optional<Integer> retentionMonths();
+
+    /** Monthly partitions of the raw rows created ahead of time, the current month included. */
+    @WithDefault("3")
+    int partitionsAhead();
+
+    /** How often the partitions ahead are checked and the retention applied (also at startup). */
+    @WithDefault("6h")
+    Duration partitionCheckInterval();
 
     enum Mode {
         DURABLE,

@@ -79,7 +79,7 @@ public class UsageRecorder {
                        input_tokens, output_tokens, total_tokens, images, search_units, streamed, completed, latency_ms,
                        attempts, created_at, price_id, cost_micros, unpriced
                   from priced
-                on conflict (request_id) do nothing
+                on conflict (request_id, created_at) do nothing
                 returning tenant_id, key_id, created_at, upstream_model, requested_model, input_tokens,
                           cached_input_tokens, output_tokens, total_tokens, images, search_units, cost_micros, unpriced
             ), rolled as (
