@@ -35,7 +35,8 @@ final class ChatCompletionsEndpoint extends Endpoint {
         String finishReason = produced < wanted ? "length" : "stop";
         Map<String, String> limitHeaders = rateLimit(exchange, key, model, prompt + produced);
 
-        Reply reply = new Reply(chatCompletionId(), now(), model.id(), prompt, produced, finishReason);
+        Reply reply = new Reply(chatCompletionId(), now(), model.id(), prompt, produced, finishReason,
+                Math.min(prompt, exchange.cachedTokens()));
         if (stream) {
             stream(exchange, reply, includeUsage, limitHeaders);
         } else {
@@ -62,13 +63,13 @@ final class ChatCompletionsEndpoint extends Endpoint {
         int closingIndex = frames.size();
         ObjectNode last = reply.chunk(Json.object(), reply.finishReason, nullUsage);
         if (mode == UsageMode.ON_FINAL_CHUNK) {
-            last.set("usage", usage(reply.promptTokens, reply.completionTokens));
+            last.set("usage", reply.usage());
         }
         frames.add(frame(prefix, last));
         if (mode == UsageMode.INCLUDE_USAGE && includeUsage) {
             ObjectNode usageChunk = reply.header("chat.completion.chunk");
             usageChunk.set("choices", Json.array());
-            usageChunk.set("usage", usage(reply.promptTokens, reply.completionTokens));
+            usageChunk.set("usage", reply.usage());
             frames.add(frame(prefix, usageChunk));
         }
         frames.add(prefix + "[DONE]\n\n");
@@ -85,7 +86,15 @@ final class ChatCompletionsEndpoint extends Endpoint {
     }
 
     private record Reply(String id, long created, String model, int promptTokens, int completionTokens,
-            String finishReason) {
+            String finishReason, int cachedTokens) {
+
+        ObjectNode usage() {
+            ObjectNode usage = Endpoint.usage(promptTokens, completionTokens);
+            if (cachedTokens > 0) {
+                usage.set("prompt_tokens_details", Json.object().put("cached_tokens", cachedTokens));
+            }
+            return usage;
+        }
 
         ObjectNode header(String object) {
             ObjectNode node = Json.object();
@@ -108,7 +117,7 @@ final class ChatCompletionsEndpoint extends Endpoint {
             choice.put("finish_reason", finishReason);
             ObjectNode completion = header("chat.completion");
             completion.set("choices", Json.array().add(choice));
-            completion.set("usage", usage(promptTokens, completionTokens));
+            completion.set("usage", usage());
             return completion;
         }
 

@@ -91,6 +91,11 @@ final class Exchange {
         return knob("x-sim-ttft-ms", options.ttftMs());
     }
 
+    /** How many prompt tokens the usage reports as read from the prompt cache ({@code x-sim-cached-tokens}). */
+    int cachedTokens() {
+        return (int) knob("x-sim-cached-tokens", 0);
+    }
+
     long chunkDelayMs() {
         return knob("x-sim-chunk-delay-ms", options.chunkDelayMs());
     }

@@ -29,7 +29,8 @@ import io.vertx.core.http.HttpServerRequest;
  * plain tests and as a standalone process ({@link SimulatorMain}).
  * <p>
  * Per-request steering headers: {@code x-sim-reply-tokens}, {@code x-sim-latency-ms}, {@code x-sim-ttft-ms},
- * {@code x-sim-chunk-delay-ms}, {@code x-sim-never-finish: true}, {@code x-sim-status}. The control API lives under
+ * {@code x-sim-chunk-delay-ms}, {@code x-sim-never-finish: true}, {@code x-sim-status}, {@code x-sim-cached-tokens}. The
+ * control API lives under
  * {@code /_sim/} on the same port (see {@link ControlApi}).
  */
 public final class HerokuSimulator implements AutoCloseable {

@@ -45,7 +45,7 @@ final class MessagesEndpoint extends Endpoint {
             ObjectNode text = Json.object();
             text.put("type", "text");
             text.put("text", SimulatedContent.replyText(produced));
-            ObjectNode message = message(id, model.id(), input, produced);
+            ObjectNode message = message(id, model.id(), input, produced, exchange.cachedTokens());
             message.set("content", Json.array().add(text));
             message.put("stop_reason", stopReason);
             exchange.success(message, limitHeaders);
@@ -54,7 +54,7 @@ final class MessagesEndpoint extends Endpoint {
 
         List<String> frames = new ArrayList<>();
         ObjectNode start = event("message_start");
-        start.set("message", message(id, model.id(), input, 1));
+        start.set("message", message(id, model.id(), input, 1, exchange.cachedTokens()));
         frames.add(frame(start));
         ObjectNode blockStart = event("content_block_start");
         blockStart.put("index", 0);
@@ -94,7 +94,9 @@ final class MessagesEndpoint extends Endpoint {
         SseStream.play(exchange, limitHeaders, frames, closingIndex, frame(error));
     }
 
-    private static ObjectNode message(String id, String model, int inputTokens, int outputTokens) {
+    /** Anthropic's usage: {@code input_tokens} leaves out the part read from the prompt cache. */
+    private static ObjectNode message(String id, String model, int inputTokens, int outputTokens, int cachedTokens) {
+        int cached = Math.min(cachedTokens, inputTokens);
         ObjectNode message = Json.object();
         message.put("id", id);
         message.put("type", "message");
@@ -104,7 +106,11 @@ final class MessagesEndpoint extends Endpoint {
         message.putNull("stop_reason");
         message.putNull("stop_sequence");
         ObjectNode usage = Json.object();
-        usage.put("input_tokens", inputTokens);
+        usage.put("input_tokens", inputTokens - cached);
+        if (cached > 0) {
+            usage.put("cache_creation_input_tokens", 0);
+            usage.put("cache_read_input_tokens", cached);
+        }
         usage.put("output_tokens", outputTokens);
         message.set("usage", usage);
         return message;

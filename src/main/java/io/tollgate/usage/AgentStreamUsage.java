@@ -10,6 +10,7 @@ final class AgentStreamUsage implements StreamUsage {
     private final ObjectMapper mapper;
     private long input;
     private long output;
+    private long cached;
     private boolean finished;
 
     AgentStreamUsage(ObjectMapper mapper) {
@@ -31,6 +32,7 @@ final class AgentStreamUsage implements StreamUsage {
                 Tokens t = UsageExtractor.openAi(node.path("usage"));
                 input += t.input();
                 output += t.output();
+                cached += t.cachedInput();
             }
         } catch (JsonProcessingException e) {
             // not JSON: nothing to count
@@ -40,7 +42,7 @@ final class AgentStreamUsage implements StreamUsage {
 
     @Override
     public Tokens tokens() {
-        return Tokens.of(input, output);
+        return Tokens.of(input, output, cached);
     }
 
     @Override

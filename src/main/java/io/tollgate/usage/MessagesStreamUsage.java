@@ -14,6 +14,7 @@ final class MessagesStreamUsage implements StreamUsage {
     private final long promptChars;
     private long input = -1;
     private long output = -1;
+    private long cached;
     private long deliveredChars;
     private boolean finished;
 
@@ -32,6 +33,7 @@ final class MessagesStreamUsage implements StreamUsage {
             case "message_start" -> {
                 JsonNode usage = parse(data).path("message").path("usage");
                 input = UsageExtractor.anthropicInput(usage);
+                cached = UsageExtractor.anthropicCached(usage);
                 output = Math.max(output, usage.path("output_tokens").asLong(0));
             }
             case "message_delta" -> {
@@ -41,6 +43,7 @@ final class MessagesStreamUsage implements StreamUsage {
                 }
                 if (usage.has("input_tokens") && UsageExtractor.anthropicInput(usage) > 0) {
                     input = UsageExtractor.anthropicInput(usage);
+                    cached = UsageExtractor.anthropicCached(usage);
                 }
             }
             case "content_block_delta" -> {
@@ -78,7 +81,7 @@ final class MessagesStreamUsage implements StreamUsage {
     public Tokens tokens() {
         long in = input >= 0 ? input : Tokens.estimate(promptChars);
         long out = finished && output >= 0 ? output : Math.max(Math.max(output, 0), Tokens.estimate(deliveredChars));
-        return Tokens.of(in, out);
+        return Tokens.of(in, out, input >= 0 ? cached : 0);
     }
 
     @Override

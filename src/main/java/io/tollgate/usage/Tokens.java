@@ -1,12 +1,22 @@
 package io.tollgate.usage;
 
-/** What one exchange used: tokens, images, rerank search units. */
-public record Tokens(long input, long output, long total, int images, int searchUnits) {
+/**
+ * What one exchange used: tokens, images, rerank search units.
+ *
+ * @param input every input token, cached ones included
+ * @param cachedInput the part of {@code input} read from the upstream's prompt cache, when it says so (priced at the
+ *        model's cached-input price)
+ */
+public record Tokens(long input, long output, long total, int images, int searchUnits, long cachedInput) {
 
-    public static final Tokens NONE = new Tokens(0, 0, 0, 0, 0);
+    public static final Tokens NONE = new Tokens(0, 0, 0, 0, 0, 0);
 
     public static Tokens of(long input, long output) {
-        return new Tokens(input, output, input + output, 0, 0);
+        return new Tokens(input, output, input + output, 0, 0, 0);
+    }
+
+    public static Tokens of(long input, long output, long cachedInput) {
+        return new Tokens(input, output, input + output, 0, 0, Math.min(cachedInput, input));
     }
 
     /** Heroku's docs: about four characters a token. Only for what an upstream never reported (a cut stream). */

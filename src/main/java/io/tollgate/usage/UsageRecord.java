@@ -5,7 +5,8 @@ import java.util.UUID;
 
 /** One raw usage row as the audit API shows it; {@code requestId} is the x-request-id the client saw. */
 public record UsageRecord(String requestId, UUID tenantId, UUID keyId, String endpoint, String requestedModel,
-        String upstreamModel, String upstream, int status, long inputTokens, long outputTokens, long totalTokens,
+        String upstreamModel, String upstream, int status, long inputTokens, long cachedInputTokens, long outputTokens,
+        long totalTokens,
         int images, int searchUnits, boolean streamed, boolean completed, int latencyMs, int attempts, long costMicros,
         Long priceId, boolean unpriced, Instant createdAt) {
 }

@@ -54,13 +54,15 @@ public class UsageRecorder {
             with input as (
                 select * from unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
                                      $8::int[], $9::int8[], $10::int8[], $11::int8[], $12::int[], $13::int[], $14::bool[],
-                                     $15::bool[], $16::int[], $17::int[], $18::timestamptz[])
+                                     $15::bool[], $16::int[], $17::int[], $18::timestamptz[], $19::int8[])
                     as u(request_id, tenant_id, key_id, endpoint, requested_model, upstream_model, upstream, status,
                          input_tokens, output_tokens, total_tokens, images, search_units, streamed, completed,
-                         latency_ms, attempts, created_at)
+                         latency_ms, attempts, created_at, cached_input_tokens)
             ), priced as (
                 select i.*, p.id as price_id,
-                       coalesce(round((i.input_tokens::numeric * p.input_per_mtok_micros
+                       coalesce(round(((i.input_tokens - i.cached_input_tokens)::numeric * p.input_per_mtok_micros
+                                       + i.cached_input_tokens::numeric
+                                         * coalesce(p.cached_input_per_mtok_micros, p.input_per_mtok_micros)
                                        + i.output_tokens::numeric * p.output_per_mtok_micros) / 1000000
                                       + i.images::numeric * p.per_image_micros
                                       + i.search_units::numeric * p.per_search_unit_micros)::bigint, 0) as cost_micros,
@@ -74,10 +76,10 @@ public class UsageRecorder {
                 insert into usage_event (request_id, tenant_id, key_id, endpoint, requested_model, upstream_model,
                                          upstream, status, input_tokens, output_tokens, total_tokens, images,
                                          search_units, streamed, completed, latency_ms, attempts, created_at, price_id,
-                                         cost_micros, unpriced)
+                                         cost_micros, unpriced, cached_input_tokens)
                 select request_id, tenant_id, key_id, endpoint, requested_model, upstream_model, upstream, status,
                        input_tokens, output_tokens, total_tokens, images, search_units, streamed, completed, latency_ms,
-                       attempts, created_at, price_id, cost_micros, unpriced
+                       attempts, created_at, price_id, cost_micros, unpriced, cached_input_tokens
                   from priced
                 on conflict (request_id, created_at) do nothing
                 returning tenant_id, key_id, created_at, upstream_model, requested_model, input_tokens,
@@ -486,6 +488,7 @@ public class UsageRecorder {
         Integer[] latency = new Integer[n];
         Integer[] attempts = new Integer[n];
         OffsetDateTime[] created = new OffsetDateTime[n];
+        Long[] cached = new Long[n];
         for (int i = 0; i < n; i++) {
             UsageEvent e = batch.get(i);
             requestIds[i] = e.requestId();
@@ -506,9 +509,10 @@ public class UsageRecorder {
             latency[i] = e.latencyMs();
             attempts[i] = e.attempts();
             created[i] = e.createdAt().atOffset(ZoneOffset.UTC);
+            cached[i] = Math.max(0, Math.min(e.tokens().cachedInput(), e.tokens().input()));
         }
         return Tuple.tuple(List.of(requestIds, tenants, keys, endpoints, requested, upstreamModels, upstreams, statuses,
-                input, output, total, images, searchUnits, streamed, completed, latency, attempts, created));
+                input, output, total, images, searchUnits, streamed, completed, latency, attempts, created, cached));
     }
 
     /** A row waiting to be written, and who waits for it (durable mode). */

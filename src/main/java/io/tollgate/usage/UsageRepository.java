@@ -18,10 +18,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class UsageRepository {
 
     private static final String SUMS = " count(*) as requests, sum(input_tokens)::bigint as input,"
+            + " sum(cached_input_tokens)::bigint as cached,"
             + " sum(output_tokens)::bigint as output, sum(total_tokens)::bigint as total, sum(images)::bigint as images,"
             + " sum(search_units)::bigint as search_units, sum(cost_micros)::bigint as cost,"
             + " count(*) filter (where unpriced) as unpriced";
     private static final String ROLLUP_SUMS = " sum(requests)::bigint as requests, sum(input_tokens)::bigint as input,"
+            + " sum(cached_input_tokens)::bigint as cached,"
             + " sum(output_tokens)::bigint as output, sum(total_tokens)::bigint as total, sum(images)::bigint as images,"
             + " sum(search_units)::bigint as search_units, sum(cost_micros)::bigint as cost,"
             + " sum(unpriced_requests)::bigint as unpriced";
@@ -54,7 +56,8 @@ public class UsageRepository {
             List<UsageRow> result = new ArrayList<>(rows.size());
             for (Row row : rows) {
                 result.add(new UsageRow(row.getString("grp"), row.getLong("requests"), row.getLong("input"),
-                        row.getLong("output"), row.getLong("total"), row.getLong("images"), row.getLong("search_units"),
+                        row.getLong("cached"), row.getLong("output"), row.getLong("total"), row.getLong("images"),
+                        row.getLong("search_units"),
                         row.getLong("cost"), row.getLong("unpriced")));
             }
             return result;
@@ -88,6 +91,7 @@ public class UsageRepository {
                 result.add(new UsageRecord(r.getString("request_id"), r.getUUID("tenant_id"), r.getUUID("key_id"),
                         r.getString("endpoint"), r.getString("requested_model"), r.getString("upstream_model"),
                         r.getString("upstream"), r.getInteger("status"), r.getLong("input_tokens"),
+                        r.getLong("cached_input_tokens"),
                         r.getLong("output_tokens"), r.getLong("total_tokens"), r.getInteger("images"),
                         r.getInteger("search_units"), r.getBoolean("streamed"), r.getBoolean("completed"),
                         r.getInteger("latency_ms"), r.getInteger("attempts"), r.getLong("cost_micros"),

@@ -57,8 +57,12 @@ final class UsageSpool implements AutoCloseable {
             if (!lock(root)) {
                 own = root.resolve("instance-" + ProcessHandle.current().pid());
                 Files.createDirectories(own);
-                if (!lock(own)) {
-                    throw new IllegalStateException("Cannot lock the usage spool " + own.toAbsolutePath());
+                // the root's owner may hold this lock for a moment while it looks for orphans to adopt
+                for (int tries = 1; !lock(own); tries++) {
+                    if (tries == 50) {
+                        throw new IllegalStateException("Cannot lock the usage spool " + own.toAbsolutePath());
+                    }
+                    sleepQuietly(20);
                 }
                 LOG.warnf("The usage spool %s is in use by another process; spooling to %s. Give every replica its own"
                         + " tollgate.usage.spool-dir", root.toAbsolutePath(), own.toAbsolutePath());
@@ -95,6 +99,25 @@ final class UsageSpool implements AutoCloseable {
         return true;
     }
 
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while locking the usage spool", e);
+        }
+    }
+
+    /** Whether the process an {@code instance-<pid>} directory is named after runs on this host. */
+    private static boolean processAlive(Path instance) {
+        try {
+            long pid = Long.parseLong(instance.getFileName().toString().substring("instance-".length()));
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** The owner of the root takes over the segments of instance directories whose process is gone. */
     void adoptOrphans() throws IOException {
         if (!dir.equals(root)) {
@@ -129,6 +152,11 @@ final class UsageSpool implements AutoCloseable {
                 orphan.release();
             } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
                 LOG.warnf("Usage spool %s not adopted: %s", instance, e.toString());
+                continue;
+            }
+            if (processAlive(instance)) {
+                // its process is starting (it made the directory and is about to lock it): deleting the directory or
+                // its lock file now would pull them from under it
                 continue;
             }
             Files.deleteIfExists(instance.resolve("spool.lock"));

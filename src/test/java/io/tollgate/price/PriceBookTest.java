@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.tollgate.support.Gateway;
+import io.tollgate.support.Sse;
 import io.tollgate.usage.Tokens;
 import io.tollgate.usage.UsageEvent;
 import io.tollgate.usage.UsageRecorder;
@@ -67,6 +69,37 @@ class PriceBookTest {
         assertEquals(2_164_305L, row.getLong("cost_micros"));
         assertEquals(version, row.getLong("price_id"));
         assertFalse(row.getBoolean("unpriced"));
+    }
+
+    @Test
+    void cachedInputReportedByTheUpstreamIsRecordedAndPricedAtTheCachedPrice() throws Exception {
+        // seed price of claude-4-5-haiku: input 1,000,000, cached input 100,000, output 5,000,000 micro-dollars/Mtok
+        String key = gateway.newKeySecret();
+        String prompt = "word ".repeat(2_000);
+        String chat = "{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
+                + "\"}]%s}";
+        String messages = "{\"model\":\"claude-4-5-haiku\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"" + prompt + "\"}]%s}";
+        Map<String, String> cached = Map.of("x-sim-cached-tokens", "1500");
+        List<String> requestIds = List.of(
+                given().header("Authorization", "Bearer " + key).headers(cached).contentType(ContentType.JSON)
+                        .body(chat.formatted("")).post("/v1/chat/completions").then().statusCode(200).extract()
+                        .header("x-request-id"),
+                Sse.post("/v1/chat/completions", key, chat.formatted(",\"stream\":true"), cached).requestId(),
+                Sse.post("/v1/messages", key, messages.formatted(",\"stream\":true"), cached).requestId(),
+                given().header("x-api-key", key).header("anthropic-version", "2023-06-01").headers(cached)
+                        .contentType(ContentType.JSON).body(messages.formatted("")).post("/v1/messages").then()
+                        .statusCode(200).extract().header("x-request-id"));
+        for (String requestId : requestIds) {
+            Row row = gateway.usageRow(requestId);
+            long in = row.getLong("input_tokens");
+            long out = row.getLong("output_tokens");
+            assertTrue(in > 1_500, requestId + ": every input token counts, cached ones too: " + in);
+            assertEquals(1_500, row.getLong("cached_input_tokens"), requestId);
+            long expected = BigDecimal.valueOf((in - 1_500) * 1_000_000L + 1_500 * 100_000L + out * 5_000_000L)
+                    .divide(BigDecimal.valueOf(1_000_000), 0, RoundingMode.HALF_UP).longValueExact();
+            assertEquals(expected, row.getLong("cost_micros"), requestId);
+        }
     }
 
     @Test

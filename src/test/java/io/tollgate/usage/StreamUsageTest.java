@@ -53,7 +53,7 @@ class StreamUsageTest {
         usage.onEvent("message_delta", "{\"type\":\"message_delta\",\"usage\":{\"output_tokens\":9}}");
         usage.onEvent(null, "{\"type\":\"message_stop\"}");
         assertTrue(usage.finished());
-        assertEquals(Tokens.of(20, 9), usage.tokens());
+        assertEquals(Tokens.of(20, 9, 6), usage.tokens());
     }
 
     @Test
