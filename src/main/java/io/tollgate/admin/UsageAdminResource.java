@@ -22,7 +22,9 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.smallrye.mutiny.Uni;
+import io.tollgate.admin.dto.BudgetResponse;
 import io.tollgate.admin.dto.UsageResponse;
+import io.tollgate.budget.BudgetService;
 import io.tollgate.error.GatewayException;
 import io.tollgate.tenant.TenantService;
 import io.tollgate.usage.UsageGrouping;
@@ -37,11 +39,13 @@ public class UsageAdminResource {
     static final String CSV = "text/csv";
     private final UsageService usage;
     private final TenantService tenants;
+    private final BudgetService budgets;
     private final Clock clock;
 
-    public UsageAdminResource(UsageService usage, TenantService tenants, Clock clock) {
+    public UsageAdminResource(UsageService usage, TenantService tenants, BudgetService budgets, Clock clock) {
         this.usage = usage;
         this.tenants = tenants;
+        this.budgets = budgets;
         this.clock = clock;
     }
 
@@ -55,8 +59,17 @@ public class UsageAdminResource {
             @RestQuery String groupBy, @RestQuery String format, @RestHeader(HttpHeaders.ACCEPT) String accept) {
         UsageGrouping grouping = grouping(groupBy, UsageGrouping.DAY, false);
         Range range = range(from, to, clock);
+        if (csv(format, accept)) {
+            return tenants.get(tenantId).chain(t -> usage.report(tenantId, range.from(), range.to(), grouping))
+                    .map(rows -> answer(null, range, grouping, rows, format, accept));
+        }
         return tenants.get(tenantId).chain(t -> usage.report(tenantId, range.from(), range.to(), grouping))
-                .map(rows -> answer(tenantId, range, grouping, rows, format, accept));
+                .chain(rows -> budgets.tenantStatus(tenantId).map(status -> {
+                    BudgetResponse budget = status.budget().none() ? null
+                            : BudgetResponse.of(tenantId, status.budget(), status.spend());
+                    return RestResponse.ResponseBuilder.ok((Object) new UsageResponse(tenantId, range.from(),
+                            range.to(), grouping.label(), rows, budget), MediaType.APPLICATION_JSON).build();
+                }));
     }
 
     /**
@@ -79,7 +92,7 @@ public class UsageAdminResource {
         return csv(format, accept)
                 ? RestResponse.ResponseBuilder.ok((Object) UsageService.toCsv(grouping, rows), CSV).build()
                 : RestResponse.ResponseBuilder.ok((Object) new UsageResponse(tenantId, range.from(), range.to(),
-                        grouping.label(), rows), MediaType.APPLICATION_JSON).build();
+                        grouping.label(), rows, null), MediaType.APPLICATION_JSON).build();
     }
 
     static boolean csv(String format, String accept) {

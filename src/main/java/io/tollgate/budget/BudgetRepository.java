@@ -24,12 +24,14 @@ public class BudgetRepository {
 
     public Uni<Map<UUID, Budget>> find(List<UUID> subjects) {
         return pool
-                .preparedQuery("select subject_id, monthly_usd_micros, monthly_tokens from budget where subject_id = any($1)")
+                .preparedQuery("select subject_id, monthly_usd_micros, monthly_tokens, soft_limit_percent from budget"
+                        + " where subject_id = any($1)")
                 .execute(Tuple.of(subjects.toArray(UUID[]::new))).map(rows -> {
                     Map<UUID, Budget> found = new HashMap<>();
                     for (Row r : rows) {
                         found.put(r.getUUID("subject_id"),
-                                new Budget(r.getLong("monthly_usd_micros"), r.getLong("monthly_tokens")));
+                                new Budget(r.getLong("monthly_usd_micros"), r.getLong("monthly_tokens"),
+                                        r.getInteger("soft_limit_percent")));
                     }
                     return found;
                 });
@@ -43,11 +45,13 @@ public class BudgetRepository {
         }
         String tenantOf = kind.equals("tenant") ? "select id from tenant where id = $1"
                 : "select tenant_id from api_key where id = $1";
-        return pool.preparedQuery("insert into budget (subject_id, tenant_id, kind, monthly_usd_micros, monthly_tokens)"
-                + " select $1, t.id, $2, $3, $4 from (" + tenantOf + ") as t(id)"
+        return pool.preparedQuery("insert into budget (subject_id, tenant_id, kind, monthly_usd_micros, monthly_tokens,"
+                + " soft_limit_percent) select $1, t.id, $2, $3, $4, $5 from (" + tenantOf + ") as t(id)"
                 + " on conflict (subject_id) do update set monthly_usd_micros = excluded.monthly_usd_micros,"
-                + " monthly_tokens = excluded.monthly_tokens, updated_at = now()")
-                .execute(Tuple.of(subject, kind, budget.monthlyUsdMicros(), budget.monthlyTokens()))
+                + " monthly_tokens = excluded.monthly_tokens, soft_limit_percent = excluded.soft_limit_percent,"
+                + " updated_at = now()")
+                .execute(Tuple.of(subject, kind, budget.monthlyUsdMicros(), budget.monthlyTokens(),
+                        budget.softLimitPercent()))
                 .map(rows -> rows.rowCount() > 0);
     }
 

@@ -2,11 +2,13 @@ package io.tollgate.budget;
 
 import java.time.Clock;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +17,9 @@ import org.jboss.logging.Logger;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.tollgate.error.ErrorType;
 import io.tollgate.error.GatewayException;
@@ -33,10 +38,20 @@ public class BudgetService {
     private final Clock clock;
     private final Cache<UUID, Budget> limits;
     private final Cache<SpendKey, Spend> spends;
+    /** Tenants and keys whose spend has reached their soft limit, with the month it did. */
+    private final Map<UUID, YearMonth> overSoftLimit = new ConcurrentHashMap<>();
+    private final Counter softLimitCrossings;
 
-    public BudgetService(BudgetRepository budgets, Clock clock, BudgetConfig config) {
+    public BudgetService(BudgetRepository budgets, Clock clock, BudgetConfig config, MeterRegistry registry) {
         this.budgets = budgets;
         this.clock = clock;
+        Gauge.builder("tollgate.budget.soft.limit.reached", this, BudgetService::overSoftLimitNow)
+                .description("Tenants and keys whose spend this month has reached the soft limit of their budget, as"
+                        + " seen by the requests this replica checked")
+                .register(registry);
+        this.softLimitCrossings = Counter.builder("tollgate.budget.soft.limit.crossings")
+                .description("Times a tenant's or key's spend reached the soft limit of its monthly budget")
+                .register(registry);
         this.limits = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(config.refreshInterval()).build();
         this.spends = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(config.refreshInterval()).build();
     }
@@ -50,9 +65,15 @@ public class BudgetService {
                 return Uni.createFrom().voidItem();
             }
             Uni<Void> tenantCheck = tenant.none() ? Uni.createFrom().voidItem()
-                    : spendOf(tenantId, null).invoke(s -> enforce("tenant", tenant, s)).replaceWithVoid();
+                    : spendOf(tenantId, null).invoke(s -> {
+                        watchSoftLimit(tenantId, "Tenant", tenant, s);
+                        enforce("tenant", tenant, s);
+                    }).replaceWithVoid();
             return tenantCheck.chain(() -> key.none() ? Uni.createFrom().voidItem()
-                    : spendOf(tenantId, keyId).invoke(s -> enforce("API key", key, s)).replaceWithVoid());
+                    : spendOf(tenantId, keyId).invoke(s -> {
+                        watchSoftLimit(keyId, "API key", key, s);
+                        enforce("API key", key, s);
+                    }).replaceWithVoid());
         }).onFailure(e -> !(e instanceof GatewayException)).recoverWithUni(e -> {
             // budgets are not a reason to stop serving while the database is down: fail open
             LOG.debugf("Budget check skipped, database unavailable: %s", e.toString());
@@ -101,6 +122,16 @@ public class BudgetService {
         }
         requireNotNegative("budget.monthlyUsdMicros", budget.monthlyUsdMicros());
         requireNotNegative("budget.monthlyTokens", budget.monthlyTokens());
+        if (budget.softLimitPercent() != null) {
+            if (budget.softLimitPercent() < 1 || budget.softLimitPercent() > 100) {
+                throw GatewayException.invalidField("budget.softLimitPercent",
+                        "Field 'budget.softLimitPercent' must be between 1 and 100");
+            }
+            if (budget.none()) {
+                throw GatewayException.invalidField("budget.softLimitPercent",
+                        "Field 'budget.softLimitPercent' needs 'monthlyUsdMicros' or 'monthlyTokens'");
+            }
+        }
         return budgets.save(subject, kind, budget).map(saved -> {
             limits.invalidate(subject);
             if (!saved) {
@@ -114,6 +145,25 @@ public class BudgetService {
         if (value != null && value < 0) {
             throw GatewayException.invalidField(field, "Field '" + field + "' must not be negative");
         }
+    }
+
+    /** Reports (a log line, a metric) the first time in a month a subject's spend reaches its soft limit. */
+    private void watchSoftLimit(UUID subject, String kind, Budget budget, Spend spend) {
+        if (!budget.softLimitReached(spend)) {
+            overSoftLimit.remove(subject);
+            return;
+        }
+        YearMonth month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+        if (!month.equals(overSoftLimit.put(subject, month))) {
+            softLimitCrossings.increment();
+            LOG.infof("%s %s reached %d%% of its monthly budget (spent %d micro-dollars, %d tokens)", kind, subject,
+                    budget.softLimitPercent(), spend.usdMicros(), spend.tokens());
+        }
+    }
+
+    private double overSoftLimitNow() {
+        YearMonth month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+        return overSoftLimit.values().stream().filter(month::equals).count();
     }
 
     private static void enforce(String subject, Budget budget, Spend spend) {

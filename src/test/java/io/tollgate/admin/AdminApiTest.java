@@ -124,13 +124,13 @@ class AdminApiTest {
                 .get("/admin/v1/tenants/" + tenant + "/usage?groupBy=model").then().statusCode(200)
                 .contentType(startsWith("text/csv")).extract().asString();
         String[] lines = csv.split("\n");
-        assertEquals("model,requests,input_tokens,output_tokens,total_tokens,images,search_units,cost_micros,cost_usd,"
-                + "unpriced_requests", lines[0]);
+        assertEquals("model,requests,input_tokens,cached_input_tokens,output_tokens,total_tokens,images,search_units,"
+                + "cost_micros,cost_usd,unpriced_requests", lines[0]);
         assertEquals(3, lines.length);
         String[] haiku = lines[1].split(",");
         assertEquals("claude-4-5-haiku", haiku[0]);
         assertEquals("2", haiku[1]);
-        assertEquals(String.valueOf(haikuTokens), haiku[4]);
+        assertEquals(String.valueOf(haikuTokens), haiku[5]);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.tollgate.budget;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
@@ -84,6 +85,53 @@ class BudgetTest {
         admin("GET", "/admin/v1/keys/" + limited.path("id") + "/budget", null).then().statusCode(200)
                 .body("monthlyUsdMicros", equalTo((int) (spent + 1_000_000)));
         chat(limited.path("key")).statusCode(200);
+    }
+
+    static double metric(String name) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(0.0);
+    }
+
+    @Test
+    void softLimitIsReportedInTheBudgetTheUsageReportAndTheMetricsAndNeverRefuses() {
+        String tenant = admin("POST", "/admin/v1/tenants", Map.of("name", "s-" + java.util.UUID.randomUUID(), "budget",
+                Map.of("monthlyTokens", 1_000_000, "softLimitPercent", 50))).then().statusCode(201).extract().path("id");
+        String key = gateway.newKey(tenant, Map.of("name", "k")).path("key");
+        spendOnce(key);
+        String budget = "/admin/v1/tenants/" + tenant + "/budget";
+        int spent = admin("GET", budget, null).then().statusCode(200).body("softLimitPercent", equalTo(50))
+                .body("softLimitReached", equalTo(false)).extract().path("spentTokens");
+
+        // a budget of 4 × the spend: 25 % reaches it exactly; one token more does not
+        admin("PATCH", "/admin/v1/tenants/" + tenant,
+                Map.of("budget", Map.of("monthlyTokens", spent * 4 + 1, "softLimitPercent", 25))).then().statusCode(200);
+        admin("GET", budget, null).then().body("softLimitReached", equalTo(false));
+        admin("PATCH", "/admin/v1/tenants/" + tenant,
+                Map.of("budget", Map.of("monthlyTokens", spent * 4, "softLimitPercent", 25))).then().statusCode(200);
+        admin("GET", budget, null).then().body("softLimitReached", equalTo(true)).body("spentTokens", equalTo(spent));
+        admin("GET", "/admin/v1/tenants/" + tenant + "/usage", null).then().statusCode(200)
+                .body("budget.softLimitReached", equalTo(true)).body("budget.monthlyTokens", equalTo(spent * 4));
+
+        // requests go on; the first one past the soft limit is counted once
+        double crossings = metric("tollgate_budget_soft_limit_crossings_total");
+        chat(key).statusCode(200);
+        chat(key).statusCode(200);
+        assertEquals(crossings + 1, metric("tollgate_budget_soft_limit_crossings_total"));
+        assertTrue(metric("tollgate_budget_soft_limit_reached") >= 1);
+    }
+
+    @Test
+    void softLimitMustBeAPercentOfABudget() {
+        String tenant = gateway.newTenant();
+        admin("PATCH", "/admin/v1/tenants/" + tenant, Map.of("budget", Map.of("monthlyTokens", 5, "softLimitPercent", 0)))
+                .then().statusCode(400).body("error.param", equalTo("budget.softLimitPercent"));
+        admin("PATCH", "/admin/v1/tenants/" + tenant, Map.of("budget", Map.of("monthlyTokens", 5, "softLimitPercent", 101)))
+                .then().statusCode(400).body("error.param", equalTo("budget.softLimitPercent"));
+        admin("PATCH", "/admin/v1/tenants/" + tenant, Map.of("budget", Map.of("softLimitPercent", 80))).then()
+                .statusCode(400).body("error.param", equalTo("budget.softLimitPercent"));
+        admin("GET", "/admin/v1/tenants/" + tenant + "/usage", null).then().statusCode(200)
+                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("budget")));
     }
 
     @Test
