@@ -8,8 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
-import io.github.bucket4j.Bucket;
-
 /**
  * What an admitted request holds until it ends: its concurrency slots and its token reservation, plus the limit
  * headers for its response. {@link #finish} gives the slots back and settles the reservation to the real usage; it
@@ -22,8 +20,8 @@ public final class Lease {
     /** A request nothing limits. */
     public static final Lease NONE = new Lease(List.of(), Map.of(), Runnable::run);
 
-    /** One bucket the request took from: {@code amount} tokens of a bucket of {@code limit}. */
-    record Taken(Limits.Kind kind, Bucket bucket, long amount) {
+    /** One bucket the request took {@code amount} tokens from. */
+    record Taken(Limits.Kind kind, LimitBucket bucket, long amount) {
     }
 
     private final List<Taken> taken;
@@ -67,23 +65,23 @@ public final class Lease {
     /** Gives back everything taken, as if the request had never been admitted. */
     static void refund(List<Taken> taken) {
         for (Taken t : taken) {
-            t.bucket().addTokens(t.amount());
+            t.bucket().give(t.amount());
         }
     }
 
     static void settle(List<Taken> taken, long usedTokens, boolean usageKnown) {
         for (Taken t : taken) {
             switch (t.kind()) {
-                case CONCURRENT -> t.bucket().addTokens(t.amount());
+                case CONCURRENT -> t.bucket().give(t.amount());
                 case TOKENS -> {
                     if (!usageKnown) {
                         continue;
                     }
                     long difference = usedTokens - t.amount();
                     if (difference > 0) {
-                        t.bucket().consumeIgnoringRateLimits(difference);
+                        t.bucket().charge(difference);
                     } else if (difference < 0) {
-                        t.bucket().addTokens(-difference);
+                        t.bucket().give(-difference);
                     }
                 }
                 case REQUESTS -> {

@@ -16,7 +16,7 @@ import io.github.bucket4j.local.LocalBucketBuilder;
 /** Buckets in memory (single-instance mode): lock-free, on the caller's thread, never a network call. */
 final class LocalBucketStore implements BucketStore {
 
-    private record Versioned(long version, Bucket bucket) {
+    private record Versioned(long version, DirectBucket bucket, Bucket raw) {
     }
 
     private final TimeMeter time;
@@ -29,18 +29,20 @@ final class LocalBucketStore implements BucketStore {
     }
 
     @Override
-    public Bucket bucket(String id, long version, Supplier<BucketConfiguration> config) {
+    public LimitBucket bucket(Limits.Kind kind, String id, long version, long limit,
+            Supplier<BucketConfiguration> config, boolean mayBlock) {
         Versioned current = buckets.getIfPresent(id);
         if (current != null && current.version() >= version) {
             return current.bucket();
         }
         return buckets.asMap().compute(id, (k, existing) -> {
             if (existing == null) {
-                return new Versioned(version, build(config.get()));
+                Bucket bucket = build(config.get());
+                return new Versioned(version, new DirectBucket(bucket, false), bucket);
             }
             if (existing.version() < version) {
-                existing.bucket().replaceConfiguration(config.get(), TokensInheritanceStrategy.ADDITIVE);
-                return new Versioned(version, existing.bucket());
+                existing.raw().replaceConfiguration(config.get(), TokensInheritanceStrategy.ADDITIVE);
+                return new Versioned(version, existing.bucket(), existing.raw());
             }
             return existing;
         }).bucket();

@@ -22,22 +22,28 @@ import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 
 /**
- * Buckets in PostgreSQL (table {@code rate_limit_bucket}), shared by every replica: each decision is a
- * {@code SELECT ... FOR UPDATE} transaction over JDBC, so it blocks and runs on the rate limiter's threads. The
+ * Buckets in PostgreSQL (table {@code rate_limit_bucket}), shared by every replica: each operation is a
+ * {@code SELECT ... FOR UPDATE} transaction over JDBC, so it blocks and runs on the rate limiter's threads. Requests
+ * and tokens are served from this replica's share ({@link SlicedBucket}, {@code tollgate.rate-limit.local-share} of
+ * the limit at a time), so most decisions need no transaction; concurrency slots always go to the database. The
  * proxies are kept per bucket so that the optimization (batching, delaying, predicting) has state to work with.
  */
 final class PostgresBucketStore implements BucketStore {
 
     static final String TABLE = "rate_limit_bucket";
 
-    private record Versioned(long version, Bucket bucket) {
+    private record Versioned(long version, LimitBucket bucket) {
     }
 
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
     private final Supplier<Optimization> optimization;
     private final Cache<String, Versioned> buckets;
+    private final TimeMeter time;
+    private final double share;
 
     PostgresBucketStore(DataSource dataSource, TimeMeter time, RateLimitConfig config, Duration idle) {
+        this.time = time;
+        this.share = config.localShare();
         this.proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table(TABLE)
@@ -59,14 +65,21 @@ final class PostgresBucketStore implements BucketStore {
     }
 
     @Override
-    public Bucket bucket(String id, long version, Supplier<BucketConfiguration> config) {
+    public LimitBucket bucket(Limits.Kind kind, String id, long version, long limit,
+            Supplier<BucketConfiguration> config, boolean mayBlock) {
         Versioned current = buckets.getIfPresent(id);
         if (current != null && current.version() >= version) {
             return current.bucket();
         }
+        if (!mayBlock) {
+            return null;
+        }
         return buckets.asMap().compute(id, (k, existing) -> {
             if (existing != null && existing.version() >= version) {
                 return existing;
+            }
+            if (existing != null && existing.bucket() instanceof SlicedBucket held) {
+                held.returnHeld(0); // what this replica held under the old limit goes back first
             }
             RemoteBucketBuilder<String> builder = proxies.builder()
                     .withImplicitConfigurationReplacement(version, TokensInheritanceStrategy.ADDITIVE);
@@ -77,8 +90,21 @@ final class PostgresBucketStore implements BucketStore {
             if (chosen != null) {
                 builder = builder.withOptimization(chosen);
             }
-            return new Versioned(version, builder.build(id, config));
+            Bucket shared = builder.build(id, config);
+            // concurrency slots must be given back where every replica sees them: no share held here
+            LimitBucket bucket = kind == Limits.Kind.CONCURRENT ? new DirectBucket(shared, true)
+                    : new SlicedBucket(shared, limit, (long) Math.floor(limit * share), time);
+            return new Versioned(version, bucket);
         }).bucket();
+    }
+
+    @Override
+    public void returnHeld(long idleNanos) {
+        for (Versioned versioned : buckets.asMap().values()) {
+            if (versioned.bucket() instanceof SlicedBucket sliced) {
+                sliced.returnHeld(idleNanos);
+            }
+        }
     }
 
     @Override

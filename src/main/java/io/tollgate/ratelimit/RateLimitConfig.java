@@ -43,6 +43,19 @@ public interface RateLimitConfig {
     @WithDefault("500ms")
     Duration maxUnsynchronizedTimeout();
 
+    /**
+     * Distributed mode: the share of a requests or tokens limit a replica takes from PostgreSQL at a time, beyond what
+     * the request needs, and then spends from memory without a transaction. Replicas never admit more than the limit
+     * together; each may hold up to this share unused, which the others cannot use until it is returned. 0: every
+     * decision is a transaction.
+     */
+    @WithDefault("0.02")
+    double localShare();
+
+    /** Distributed mode: what a replica holds of a bucket unused for this long goes back to PostgreSQL. */
+    @WithDefault("1s")
+    Duration localShareIdle();
+
     /** The longest one bucket operation may wait for the database; then the request is admitted unlimited. */
     @WithDefault("2s")
     Duration storeTimeout();

@@ -40,6 +40,7 @@ public class RateLimitService {
     private final ExecutorService executor;
     private final Vertx vertx;
     private final long cleanupTimer;
+    private final long returnTimer;
 
     public RateLimitService(RateLimitConfig config, Clock clock, Instance<DataSource> dataSource, Vertx vertx) {
         this.config = config;
@@ -55,11 +56,18 @@ public class RateLimitService {
             this.limiter = new RateLimiter(store, policies, executor);
             long interval = Math.max(1000, config.cleanupInterval().toMillis());
             this.cleanupTimer = vertx.setPeriodic(interval, id -> executor.execute(this::cleanup));
+            long idleNanos = config.localShareIdle().toNanos();
+            this.returnTimer = vertx.setPeriodic(Math.max(100, config.localShareIdle().toMillis()),
+                    id -> executeQuietly(() -> store.returnHeld(idleNanos)));
         } else {
             this.executor = null;
             this.store = new LocalBucketStore(time, idle);
             this.limiter = new RateLimiter(store, policies, Runnable::run);
             this.cleanupTimer = -1;
+            this.returnTimer = -1;
+        }
+        if (config.localShare() < 0 || config.localShare() > 0.5) {
+            throw new IllegalStateException("tollgate.rate-limit.local-share must be between 0 and 0.5");
         }
         LOG.infof("Rate limits: %s mode%s", config.mode().name().toLowerCase(),
                 config.mode() == RateLimitConfig.Mode.DISTRIBUTED
@@ -87,12 +95,14 @@ public class RateLimitService {
         if (unlimited(scopes)) {
             return Uni.createFrom().item(Lease.NONE);
         }
-        if (!store.blocking()) {
-            try {
-                return Uni.createFrom().item(limiter.acquire(scopes, model, tokens));
-            } catch (GatewayException e) {
-                return Uni.createFrom().failure(e);
+        try {
+            // in memory when it can be: local buckets, or this replica's share of the shared ones
+            Lease lease = limiter.tryAcquireWithoutBlocking(scopes, model, tokens);
+            if (lease != null) {
+                return Uni.createFrom().item(lease);
             }
+        } catch (GatewayException e) {
+            return Uni.createFrom().failure(e);
         }
         Uni<Lease> decided = Uni.createFrom().emitter(emitter -> {
             try {
@@ -134,13 +144,35 @@ public class RateLimitService {
         }
     }
 
+    private void executeQuietly(Runnable task) {
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.debugf("Returning held rate-limit tokens failed: %s", e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
     @PreDestroy
     void stop() {
         if (cleanupTimer >= 0) {
             vertx.cancelTimer(cleanupTimer);
         }
+        if (returnTimer >= 0) {
+            vertx.cancelTimer(returnTimer);
+        }
         if (executor != null) {
             executor.shutdown();
+            try {
+                store.returnHeld(0); // what this replica holds goes back for the others
+            } catch (RuntimeException e) {
+                LOG.debugf("Could not return held rate-limit tokens: %s", e.toString());
+            }
         }
     }
 

@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.VerboseResult;
 import io.tollgate.error.ErrorType;
 import io.tollgate.error.GatewayException;
 
@@ -36,11 +33,25 @@ final class RateLimiter {
     }
 
     /**
+     * The decision, waiting for the bucket store where it must (on a thread that may block).
+     *
      * @param model the model asked for (per-model overrides)
      * @param tokens the reservation (prompt estimate + max output); capped at each bucket's limit so that a request
      *        larger than a minute's tokens is still admitted when the bucket is full, and settled afterwards
      */
     Lease acquire(List<LimitScope> scopes, String model, long tokens) {
+        return acquire(scopes, model, tokens, true);
+    }
+
+    /**
+     * The decision if it can be made without waiting for the bucket store (in memory: local buckets, or what a
+     * replica holds of shared ones), else null, having taken nothing. For an event loop.
+     */
+    Lease tryAcquireWithoutBlocking(List<LimitScope> scopes, String model, long tokens) {
+        return acquire(scopes, model, tokens, false);
+    }
+
+    private Lease acquire(List<LimitScope> scopes, String model, long tokens, boolean mayBlock) {
         List<Lease.Taken> taken = new ArrayList<>();
         Map<Limits.Kind, Reading> readings = new LinkedHashMap<>();
         for (Limits.Kind kind : ORDER) {
@@ -55,22 +66,29 @@ final class RateLimiter {
                 if (limit == null) {
                     continue;
                 }
-                Bucket bucket = store.bucket(scope.bucketId(kind, model), scope.version(), () -> policies.of(kind, limit));
+                LimitBucket bucket = store.bucket(kind, scope.bucketId(kind, model), scope.version(), limit,
+                        () -> policies.of(kind, limit), mayBlock);
                 long amount = kind == Limits.Kind.TOKENS ? Math.min(tokens, limit) : 1;
-                VerboseResult<ConsumptionProbe> result = bucket.asVerbose().tryConsumeAndReturnRemaining(amount);
-                ConsumptionProbe probe = result.getValue();
-                // the headers speak of the minute (bandwidth 0), not of the burst cap
-                long remaining = result.getDiagnostics().getAvailableTokensPerEachBandwidth()[0];
-                Reading reading = new Reading(limit, probe.isConsumed() ? remaining : 0, toFull(limit, remaining));
-                readings.merge(kind, reading, RateLimiter::tighter);
-                if (!probe.isConsumed()) {
+                LimitBucket.Probe probe = bucket == null ? null : bucket.tryConsume(amount, mayBlock);
+                if (probe == null) {
                     Lease.refund(taken);
-                    throw exceeded(kind, scope, limit, probe.getNanosToWaitForRefill(), headers(readings));
+                    return null; // the store must be asked: not here
+                }
+                long remaining = probe.remaining();
+                Reading reading = new Reading(limit, probe.consumed() ? remaining : 0, toFull(limit, remaining));
+                readings.merge(kind, reading, RateLimiter::tighter);
+                if (!probe.consumed()) {
+                    Lease.refund(taken);
+                    throw exceeded(kind, scope, limit, probe.nanosToWait(), headers(readings));
                 }
                 taken.add(new Lease.Taken(kind, bucket, amount));
             }
         }
-        return taken.isEmpty() ? Lease.NONE : new Lease(List.copyOf(taken), headers(readings), settleOn);
+        if (taken.isEmpty()) {
+            return Lease.NONE;
+        }
+        boolean blocking = taken.stream().anyMatch(t -> t.bucket().blocking());
+        return new Lease(List.copyOf(taken), headers(readings), blocking ? settleOn : Runnable::run);
     }
 
     /** How long until a per-minute bucket with {@code remaining} of {@code limit} is full again. */
