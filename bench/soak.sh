@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Soak: tollgate under steady load for a long time (default one hour), with everything bench/run.sh turns on, and
+# its memory sampled every minute: is RSS flat, does the throughput hold, do errors appear? Not part of the tests.
+#
+# usage: bench/soak.sh [--minutes N] [--no-build]
+#   load: wrk, 20 connections of plain requests and 4 of streams (events 20 ms apart) against the 50 ms upstream,
+#   in one-minute slices so that each minute has its own figures. Environment as for bench/run.sh
+#   (TOLLGATE_BENCH_JAVA_OPTS, TOLLGATE_BENCH_TENANT_LIMITS, ...). Writes bench/results/<date>-<host>-soak.md.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+MINUTES=60 BUILD_FLAG=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --minutes) MINUTES=$2; shift ;;
+        --no-build) BUILD_FLAG=--no-build ;;
+        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        *) echo "unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+OUT="$ROOT/bench/results/$(date -u +%Y-%m-%d)-$(hostname -s)-soak.md"
+SERVE_LOG=$(mktemp)
+"$ROOT/bench/run.sh" --serve $BUILD_FLAG >"$SERVE_LOG" 2>&1 &
+SERVE_PID=$!
+trap 'kill $SERVE_PID 2>/dev/null; pkill -P $SERVE_PID 2>/dev/null || true; rm -f "$SERVE_LOG"' EXIT
+for _ in $(seq 1 600); do
+    grep -q '^tollgate key:' "$SERVE_LOG" && break
+    kill -0 $SERVE_PID 2>/dev/null || { cat "$SERVE_LOG" >&2; exit 1; }
+    sleep 1
+done
+TG_PORT=$(grep -o 'tollgate :[0-9]*' "$SERVE_LOG" | grep -o '[0-9]*$')
+TG_PID=$(grep -o '(pid [0-9]*)' "$SERVE_LOG" | grep -o '[0-9]*')
+KEY=$(grep -o 'tollgate key: [^ ]*' "$SERVE_LOG" | awk '{print $3}')
+MODEL50=$(grep -o 'MODEL50=[^ ]*' "$ROOT/bench/run.sh" | head -1 | cut -d= -f2)
+kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$TG_PID/status"; }
+ticks() { awk '{print $14 + $15}' "/proc/$TG_PID/stat"; }
+HZ=$(getconf CLK_TCK)
+field() { local v; v=$(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"); echo "${v:-0}"; }
+
+{
+    echo "# tollgate soak, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo
+    echo "- commit \`$(git -C "$ROOT" rev-parse --short HEAD)\`, $MINUTES minutes; machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); $(java -version 2>&1 | head -1)"
+    echo "- tollgate as in bench/run.sh (prod profile, ${TOLLGATE_BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}, durable ledger, limits, budgets); load: 20 connections of requests + 4 of streams against the 50 ms upstream (closed loop)"
+    echo "- RSS at start (after startup and one request): $(kb VmRSS) kB"
+    echo
+    echo "| minute | requests/s | p50 / p99 ms | stream events ok | errors | CPU % | RSS MiB | peak RSS MiB |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+} >"$OUT"
+for minute in $(seq 1 "$MINUTES"); do
+    before=$(ticks)
+    wrk -t1 -c4 -d60s --timeout 30s -s "$ROOT/bench/lua/chat.lua" "http://127.0.0.1:$TG_PORT" -- "$KEY" "$MODEL50" true \
+        >"$SERVE_LOG.streams" 2>&1 &
+    STREAMS=$!
+    plain=$(wrk -t1 -c20 -d60s --timeout 30s -s "$ROOT/bench/lua/chat.lua" "http://127.0.0.1:$TG_PORT" -- "$KEY" "$MODEL50" \
+        2>&1 | grep '^RESULT' || true)
+    wait $STREAMS || true
+    streams=$(grep '^RESULT' "$SERVE_LOG.streams" || true)
+    after=$(ticks)
+    req=$(field requests "$plain"); dur=$(field duration_us "$plain")
+    errors=$(( $(field errors "$plain") + $(field non2xx "$plain") + $(field errors "$streams") + $(field non2xx "$streams") ))
+    printf '| %d | %.0f | %.2f / %.2f | %s | %d | %.0f | %.0f | %.0f |\n' "$minute" \
+        "$(python3 -c "print($req / max($dur, 1) * 1e6)")" "$(python3 -c "print($(field p50_us "$plain") / 1000)")" \
+        "$(python3 -c "print($(field p99_us "$plain") / 1000)")" "$(field requests "$streams")" "$errors" \
+        "$(python3 -c "print(100 * ($after - $before) / $HZ / 60)")" "$(python3 -c "print($(kb VmRSS) / 1024)")" \
+        "$(python3 -c "print($(kb VmHWM) / 1024)")" >>"$OUT"
+    echo "minute $minute: $(tail -1 "$OUT")" >&2
+done
+echo >>"$OUT"
+echo "Rows in the usage ledger at the end: $(psql "${TOLLGATE_BENCH_PGURL:-postgres://postgres@127.0.0.1:5432}/tollgate_bench" -qAtc 'select count(*) from usage_event' 2>/dev/null || echo '?')" >>"$OUT"
+echo "written: $OUT" >&2
