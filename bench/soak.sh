@@ -44,7 +44,7 @@ field() { local v; v=$(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"); echo "${v:
     echo "- tollgate as in bench/run.sh (prod profile, ${TOLLGATE_BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}, durable ledger, limits, budgets); load: 20 connections of requests + 4 of streams against the 50 ms upstream (closed loop)"
     echo "- RSS at start (after startup and one request): $(kb VmRSS) kB"
     echo
-    echo "| minute | requests/s | p50 / p99 ms | stream events ok | errors | CPU % | RSS MiB | peak RSS MiB |"
+    echo "| minute | requests/s | p50 / p99 ms | streams completed | errors | CPU % | RSS MiB | peak RSS MiB |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$OUT"
 for minute in $(seq 1 "$MINUTES"); do
