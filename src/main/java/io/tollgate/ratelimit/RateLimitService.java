@@ -17,6 +17,8 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.tollgate.error.GatewayException;
@@ -41,10 +43,15 @@ public class RateLimitService {
     private final Vertx vertx;
     private final long cleanupTimer;
     private final long returnTimer;
+    private final Counter inMemory;
+    private final Counter inStore;
 
-    public RateLimitService(RateLimitConfig config, Clock clock, Instance<DataSource> dataSource, Vertx vertx) {
+    public RateLimitService(RateLimitConfig config, Clock clock, Instance<DataSource> dataSource, Vertx vertx,
+            MeterRegistry registry) {
         this.config = config;
         this.vertx = vertx;
+        this.inMemory = decisions(registry, "memory");
+        this.inStore = decisions(registry, "store");
         ClockTimeMeter time = new ClockTimeMeter(clock);
         // longer than any bucket takes to refill completely, so evicting an idle one forgets nothing
         Duration idle = config.concurrencyLeaseTimeout().plus(Duration.ofMinutes(2));
@@ -99,11 +106,14 @@ public class RateLimitService {
             // in memory when it can be: local buckets, or this replica's share of the shared ones
             Lease lease = limiter.tryAcquireWithoutBlocking(scopes, model, tokens);
             if (lease != null) {
+                inMemory.increment();
                 return Uni.createFrom().item(lease);
             }
         } catch (GatewayException e) {
+            inMemory.increment();
             return Uni.createFrom().failure(e);
         }
+        inStore.increment();
         Uni<Lease> decided = Uni.createFrom().emitter(emitter -> {
             try {
                 executor.execute(() -> {
@@ -122,6 +132,13 @@ public class RateLimitService {
             }
         });
         return EventLoops.backToCurrent(decided);
+    }
+
+    private static Counter decisions(MeterRegistry registry, String where) {
+        return Counter.builder("tollgate.ratelimit.decisions").tag("where", where)
+                .description("Rate-limit decisions made in memory (local buckets, or a replica's share of shared ones)"
+                        + " or with the PostgreSQL bucket store")
+                .register(registry);
     }
 
     private static boolean unlimited(List<LimitScope> scopes) {

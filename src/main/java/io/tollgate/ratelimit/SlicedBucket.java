@@ -15,9 +15,12 @@ import io.github.bucket4j.VerboseResult;
  * than the usage) and charged (a usage larger than it) stay here too; what is held is returned to the shared bucket
  * once the bucket has been idle a moment ({@link #returnHeld}).
  * <p>
- * Every token a request spends was taken from the shared bucket first, so replicas together never admit more than the
- * limit. What a replica holds unused is not available to the others until it is returned: they may be refused early,
- * by at most one slice per other replica. A slice of 0 (small limits) asks the database for every request.
+ * Every token a request spends was taken from the shared bucket first, so replicas together never take more than the
+ * shared bucket allows. A slice is spent some time after it was taken, while the shared bucket refills: in any window,
+ * admissions can run ahead of the bucket by the slices held when the window starts, at most one slice per replica
+ * (and the same bound on the burst cap). What a replica holds unused is not available to the others until it is
+ * returned: they may be refused early, by at most one slice per other replica. A slice of 0 (small limits) asks the
+ * database for every request and is exact.
  * <p>
  * Decisions are under a lock; a caller that may not block (an event loop) gets {@code null} instead of waiting for a
  * thread that is talking to the database, or when the database must be asked.

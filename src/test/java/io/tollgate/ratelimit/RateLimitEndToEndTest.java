@@ -113,6 +113,34 @@ class RateLimitEndToEndTest {
         assertEquals(10, gateway.simulator().requests("/v1/chat/completions").size(), "the upstream saw only 10");
     }
 
+    static double decisions(String where) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String prefix = "tollgate_ratelimit_decisions_total{where=\"" + where + "\"";
+        return metrics.lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(0.0);
+    }
+
+    @Test
+    void aLargeLimitIsDecidedFromTheReplicasShareWithoutTheDatabase() throws Exception {
+        // 6000 a minute, at most 100 in a second: the first request takes itself and a slice (2 %, capped by the
+        // burst) from PostgreSQL; the next ones are decided in memory, and their headers still count down
+        String key = key(tenant(null), Map.of("requestsPerMinute", 6000));
+        double store = decisions("store");
+        double memory = decisions("memory");
+        List<String> remaining = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            HttpResponse<String> response = chat(key, CHAT);
+            assertEquals(200, response.statusCode());
+            remaining.add(header(response, "x-ratelimit-remaining-requests"));
+        }
+        assertEquals(store + 1, decisions("store"), "one transaction");
+        assertEquals(memory + 10, decisions("memory"));
+        assertEquals("5999", remaining.get(0));
+        // then what the shared bucket had (5900), plus its refill since (100 a second), plus what is held, at most 6000
+        assertTrue(remaining.stream().mapToLong(Long::parseLong).allMatch(r -> r >= 5900 && r <= 6000),
+                "remaining " + remaining);
+    }
+
     @Test
     void retryAfterIsWhenTheBucketReallyRefills() throws Exception {
         String key = key(tenant(null), Map.of("requestsPerMinute", 10));

@@ -71,6 +71,23 @@ class SlicedBucketTest {
     }
 
     @Test
+    void aSliceSpentLaterRunsAheadOfTheBucketByAtMostThatSlice() {
+        Bucket shared = shared(100);
+        SlicedBucket a = new SlicedBucket(shared, 100, 10, time);
+        SlicedBucket b = new SlicedBucket(shared, 100, 10, time);
+        assertTrue(a.tryConsume(1, true).consumed()); // a holds 10 from now on
+        clock.advance(Duration.ofMinutes(1)); // the shared bucket is full again
+        int atOnce = 0;
+        while (a.tryConsume(1, true).consumed()) {
+            atOnce++;
+        }
+        while (b.tryConsume(1, true).consumed()) {
+            atOnce++;
+        }
+        assertEquals(100 + 10, atOnce, "a full bucket plus the slice a took a minute ago: the bound, reached");
+    }
+
+    @Test
     void settlementsStayHeldUntilTheBucketIsIdleThenGoBack() {
         Bucket shared = shared(1000);
         SlicedBucket replica = new SlicedBucket(shared, 1000, 0, time);
