@@ -39,7 +39,8 @@ select tenant_id, (created_at at time zone 'UTC')::date, key_id, upstream_model,
 vacuum analyze usage_event;
 vacuum analyze usage_daily;
 SQL
-psql -c "select pg_size_pretty(pg_total_relation_size('usage_event')) as usage_event, pg_size_pretty(pg_total_relation_size('usage_daily')) as usage_daily, (select count(*) from usage_daily) as rollup_rows"
+# usage_event is partitioned by month: its size is its partitions'
+psql -c "select pg_size_pretty((select sum(pg_total_relation_size(inhrelid)) from pg_inherits where inhparent = 'usage_event'::regclass)) as usage_event, pg_size_pretty(pg_total_relation_size('usage_daily')) as usage_daily, (select count(*) from usage_daily) as rollup_rows"
 
 T="00000000-0000-4000-8000-000000000007"
 run() { # name, sql: best of three runs (the first warms the cache)
@@ -65,3 +66,10 @@ run "raw events: first page of 100" \
   "select * from usage_event where tenant_id = '$T' and created_at >= '2026-06-01' and created_at < '2026-07-01' order by created_at, request_id limit 101"
 run "raw events: a page deep in the month (cursor)" \
   "select * from usage_event where tenant_id = '$T' and created_at >= '2026-06-01' and created_at < '2026-07-01' and (created_at, request_id) > ('2026-06-25', '') order by created_at, request_id limit 101"
+
+# retention: the oldest month dropped whole (a DROP TABLE of its partition), the rollup untouched
+before=$(psql -qAt -c "select sum(requests) from usage_daily")
+start=$(date +%s%N)
+dropped=$(psql -qAt -c "select * from tollgate_drop_usage_partitions_before('2026-01-01')" | tr '\n' ' ')
+printf '%-58s %8.1f ms\n' "retention: drop the oldest month ($dropped)" "$(( ($(date +%s%N) - start) / 100000 ))e-1"
+[ "$before" = "$(psql -qAt -c "select sum(requests) from usage_daily")" ] && echo "rollup unchanged: $before requests"
