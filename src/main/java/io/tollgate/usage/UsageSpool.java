@@ -19,7 +19,9 @@ import java.util.zip.CRC32;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 /**
  * The ledger's local append-only spool: usage rows that PostgreSQL could not take, fsync'd before they count as
@@ -35,6 +37,8 @@ final class UsageSpool implements AutoCloseable {
     private final Path root;
     private final Path dir;
     private final ObjectMapper mapper;
+    /** Lenient with fields it does not know: a spool written by a newer version (then rolled back) still replays. */
+    private final ObjectReader rowReader;
     private FileChannel lockChannel;
     private FileLock lock;
     private FileChannel current;
@@ -51,6 +55,7 @@ final class UsageSpool implements AutoCloseable {
     UsageSpool(Path root, ObjectMapper mapper) {
         this.root = root;
         this.mapper = mapper;
+        this.rowReader = mapper.readerFor(UsageEvent.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
             Files.createDirectories(root);
             Path own = root;
@@ -222,7 +227,7 @@ final class UsageSpool implements AutoCloseable {
                     String json = line.substring(space + 1);
                     try {
                         if (Long.parseLong(line.substring(0, space), 16) == crc(json)) {
-                            event = mapper.readValue(json, UsageEvent.class);
+                            event = rowReader.readValue(json);
                         }
                     } catch (NumberFormatException | IOException e) {
                         event = null;

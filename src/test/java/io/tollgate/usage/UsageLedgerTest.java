@@ -81,6 +81,23 @@ class UsageLedgerTest {
     }
 
     @Test
+    void aSpoolWrittenByANewerVersionStillReplaysAfterARollback() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        UsageEvent event = event(tenant, "req_" + UUID.randomUUID(), "claude-4-5-haiku", Tokens.of(6, 7),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        // the same row with a field this version does not know, checksummed as a newer version would write it
+        com.fasterxml.jackson.databind.node.ObjectNode json = mapper.valueToTree(event);
+        json.put("fieldOfANewerVersion", 42);
+        String text = mapper.writeValueAsString(json);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(text.getBytes(StandardCharsets.UTF_8));
+        Path segment = Path.of(config.spoolDir()).resolve("usage-0000000000002-000000" + UsageSpool.SUFFIX);
+        Files.writeString(segment, Long.toHexString(crc.getValue()) + ' ' + text + '\n', StandardCharsets.UTF_8);
+        recorder.replayNow().await().atMost(Duration.ofSeconds(10));
+        assertEquals(13, single("select sum(total_tokens)::bigint from usage_event where tenant_id = $1", tenant));
+    }
+
+    @Test
     void aSecondProcessOnTheSameSpoolDirectorySpoolsApartAndIsAdoptedWhenGone() throws Exception {
         UUID tenant = UUID.randomUUID();
         UsageEvent event = event(tenant, "req_" + UUID.randomUUID(), "claude-4-5-haiku", Tokens.of(2, 3),
