@@ -44,7 +44,9 @@ field() { local v; v=$(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"); echo "${v:
     echo "- tollgate as in bench/run.sh (prod profile, ${TOLLGATE_BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}, durable ledger, limits, budgets); load: 20 connections of requests + 4 of streams against the 50 ms upstream (closed loop)"
     echo "- RSS at start (after startup and one request): $(kb VmRSS) kB"
     echo
-    echo "| minute | requests/s | p50 / p99 ms | streams completed | errors | CPU % | RSS MiB | peak RSS MiB |"
+    echo "One row per slice of 60 s of load (a slice takes a little longer on the clock: wrk's start and end, sampling)."
+    echo
+    echo "| slice | requests/s | p50 / p99 ms | streams completed | errors | CPU % | RSS MiB | peak RSS MiB |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$OUT"
 for minute in $(seq 1 "$MINUTES"); do
@@ -64,8 +66,10 @@ for minute in $(seq 1 "$MINUTES"); do
         "$(python3 -c "print($(field p99_us "$plain") / 1000)")" "$(field requests "$streams")" "$errors" \
         "$(python3 -c "print(100 * ($after - $before) / $HZ / 60)")" "$(python3 -c "print($(kb VmRSS) / 1024)")" \
         "$(python3 -c "print($(kb VmHWM) / 1024)")" >>"$OUT"
-    echo "minute $minute: $(tail -1 "$OUT")" >&2
+    echo "slice $minute: $(tail -1 "$OUT")" >&2
 done
+jcmd "$TG_PID" GC.run >/dev/null 2>&1 || true
 echo >>"$OUT"
+echo "Live heap after a full GC at the end: $(jcmd "$TG_PID" GC.heap_info 2>/dev/null | sed -n 's/.*tenured generation.*used \([0-9]*K\).*/\1/p' || echo '?') in the old generation (SerialGC)." >>"$OUT"
 echo "Rows in the usage ledger at the end: $(psql "${TOLLGATE_BENCH_PGURL:-postgres://postgres@127.0.0.1:5432}/tollgate_bench" -qAtc 'select count(*) from usage_event' 2>/dev/null || echo '?')" >>"$OUT"
 echo "written: $OUT" >&2
