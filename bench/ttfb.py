@@ -2,7 +2,8 @@
 """Streams chat completions over keep-alive connections and reports time to first SSE event and to the last one.
 
 usage: ttfb.py HOST PORT KEY MODEL SECONDS CONCURRENCY
-prints: RESULT streams=N errors=E ttfb_p50_us=.. ttfb_p99_us=.. last_p50_us=.. gap_max_p50_us=..
+prints: RESULT streams=N errors=E ttfb_p50_us=.. ttfb_p99_us=.. last_p50_us=.. gap_max_p50_us=.. content_gap_max_p50_us=..
+(content_gap: between events that carry text, leaving out the usage chunk and [DONE] that close the stream)
 """
 import http.client
 import sys
@@ -14,7 +15,7 @@ seconds, concurrency = float(sys.argv[5]), int(sys.argv[6])
 body = ('{"model":"%s","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Say something short."}]}' % model).encode()
 headers = {"Content-Type": "application/json", "Authorization": "Bearer " + key}
 lock = threading.Lock()
-firsts, lasts, gaps, errors = [], [], [], [0]
+firsts, lasts, gaps, content_gaps, errors = [], [], [], [], [0]
 
 
 def worker(deadline):
@@ -27,8 +28,8 @@ def worker(deadline):
             if resp.status != 200:
                 resp.read()
                 raise RuntimeError("status %d" % resp.status)
-            first = last = None
-            gap = 0.0
+            first = last = last_content = None
+            gap = content_gap = 0.0
             while True:
                 line = resp.readline()
                 if not line:
@@ -40,12 +41,17 @@ def worker(deadline):
                     elif now - last > gap:
                         gap = now - last
                     last = now
+                    if b'"content":"' in line and b'"content":""' not in line:
+                        if last_content is not None and now - last_content > content_gap:
+                            content_gap = now - last_content
+                        last_content = now
             if first is None:
                 raise RuntimeError("no event")
             with lock:
                 firsts.append(first - t0)
                 lasts.append(last - t0)
                 gaps.append(gap)
+                content_gaps.append(content_gap)
         except Exception:
             with lock:
                 errors[0] += 1
@@ -65,5 +71,6 @@ for t in threads:
     t.start()
 for t in threads:
     t.join()
-print("RESULT streams=%d errors=%d ttfb_p50_us=%d ttfb_p99_us=%d last_p50_us=%d gap_max_p50_us=%d" % (
-    len(firsts), errors[0], pct(firsts, 50) * 1e6, pct(firsts, 99) * 1e6, pct(lasts, 50) * 1e6, pct(gaps, 50) * 1e6))
+print("RESULT streams=%d errors=%d ttfb_p50_us=%d ttfb_p99_us=%d last_p50_us=%d gap_max_p50_us=%d content_gap_max_p50_us=%d" % (
+    len(firsts), errors[0], pct(firsts, 50) * 1e6, pct(firsts, 99) * 1e6, pct(lasts, 50) * 1e6, pct(gaps, 50) * 1e6,
+    pct(content_gaps, 50) * 1e6))
