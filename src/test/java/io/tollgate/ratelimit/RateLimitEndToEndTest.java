@@ -135,7 +135,6 @@ class RateLimitEndToEndTest {
         }
         assertEquals(store + 1, decisions("store"), "one transaction");
         assertEquals(memory + 10, decisions("memory"));
-        assertEquals("5999", remaining.get(0));
         // then what the shared bucket had (5900), plus its refill since (100 a second), plus what is held, at most 6000
         assertTrue(remaining.stream().mapToLong(Long::parseLong).allMatch(r -> r >= 5900 && r <= 6000),
                 "remaining " + remaining);
