@@ -17,9 +17,6 @@ interface BucketStore extends AutoCloseable {
     LimitBucket bucket(Limits.Kind kind, String id, long version, long limit, Supplier<BucketConfiguration> config,
             boolean mayBlock);
 
-    /** True when the bucket operations block (JDBC) and must run off the event loop. */
-    boolean blocking();
-
     /** Deletes buckets that are full again and unused; returns how many. */
     default int removeExpired() {
         return 0;

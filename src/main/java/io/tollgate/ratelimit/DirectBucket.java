@@ -15,6 +15,11 @@ final class DirectBucket implements LimitBucket {
         this.blocking = blocking;
     }
 
+    /** The Bucket4j bucket itself (its configuration can be replaced in place). */
+    Bucket bucket4j() {
+        return bucket;
+    }
+
     @Override
     public Probe tryConsume(long amount, boolean mayBlock) {
         if (blocking && !mayBlock) {

@@ -3,9 +3,6 @@ package io.tollgate.ratelimit;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -16,36 +13,25 @@ import io.github.bucket4j.local.LocalBucketBuilder;
 /** Buckets in memory (single-instance mode): lock-free, on the caller's thread, never a network call. */
 final class LocalBucketStore implements BucketStore {
 
-    private record Versioned(long version, DirectBucket bucket, Bucket raw) {
-    }
-
     private final TimeMeter time;
-    private final Cache<String, Versioned> buckets;
+    private final VersionedCache<DirectBucket> buckets;
 
     /** @param idle how long an unused bucket is kept: longer than it takes any bucket to refill completely */
     LocalBucketStore(TimeMeter time, Duration idle) {
         this.time = time;
-        this.buckets = Caffeine.newBuilder().expireAfterAccess(idle).build();
+        this.buckets = new VersionedCache<>(idle);
     }
 
     @Override
     public LimitBucket bucket(Limits.Kind kind, String id, long version, long limit,
             Supplier<BucketConfiguration> config, boolean mayBlock) {
-        Versioned current = buckets.getIfPresent(id);
-        if (current != null && current.version() >= version) {
-            return current.bucket();
-        }
-        return buckets.asMap().compute(id, (k, existing) -> {
-            if (existing == null) {
-                Bucket bucket = build(config.get());
-                return new Versioned(version, new DirectBucket(bucket, false), bucket);
+        return buckets.currentOrMake(id, version, older -> {
+            if (older == null) {
+                return new DirectBucket(build(config.get()), false);
             }
-            if (existing.version() < version) {
-                existing.raw().replaceConfiguration(config.get(), TokensInheritanceStrategy.ADDITIVE);
-                return new Versioned(version, existing.bucket(), existing.raw());
-            }
-            return existing;
-        }).bucket();
+            older.bucket4j().replaceConfiguration(config.get(), TokensInheritanceStrategy.ADDITIVE);
+            return older;
+        });
     }
 
     private Bucket build(BucketConfiguration config) {
@@ -54,10 +40,5 @@ final class LocalBucketStore implements BucketStore {
             builder.addLimit(bandwidth);
         }
         return builder.build();
-    }
-
-    @Override
-    public boolean blocking() {
-        return false;
     }
 }

@@ -5,9 +5,6 @@ import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
@@ -32,12 +29,9 @@ final class PostgresBucketStore implements BucketStore {
 
     static final String TABLE = "rate_limit_bucket";
 
-    private record Versioned(long version, LimitBucket bucket) {
-    }
-
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
     private final Supplier<Optimization> optimization;
-    private final Cache<String, Versioned> buckets;
+    private final VersionedCache<LimitBucket> buckets;
     private final TimeMeter time;
     private final double share;
 
@@ -61,24 +55,17 @@ final class PostgresBucketStore implements BucketStore {
             case PREDICTING -> () -> Optimizations.predicting(delay);
             case NONE -> () -> null;
         };
-        this.buckets = Caffeine.newBuilder().expireAfterAccess(idle).build();
+        this.buckets = new VersionedCache<>(idle);
     }
 
     @Override
     public LimitBucket bucket(Limits.Kind kind, String id, long version, long limit,
             Supplier<BucketConfiguration> config, boolean mayBlock) {
-        Versioned current = buckets.getIfPresent(id);
-        if (current != null && current.version() >= version) {
-            return current.bucket();
-        }
         if (!mayBlock) {
-            return null;
+            return buckets.current(id, version);
         }
-        return buckets.asMap().compute(id, (k, existing) -> {
-            if (existing != null && existing.version() >= version) {
-                return existing;
-            }
-            if (existing != null && existing.bucket() instanceof SlicedBucket held) {
+        return buckets.currentOrMake(id, version, older -> {
+            if (older instanceof SlicedBucket held) {
                 held.returnHeld(0); // what this replica held under the old limit goes back first
             }
             RemoteBucketBuilder<String> builder = proxies.builder()
@@ -92,29 +79,23 @@ final class PostgresBucketStore implements BucketStore {
             }
             Bucket shared = builder.build(id, config);
             // concurrency slots must be given back where every replica sees them: no share held here
-            LimitBucket bucket = kind == Limits.Kind.CONCURRENT ? new DirectBucket(shared, true)
+            return kind == Limits.Kind.CONCURRENT ? new DirectBucket(shared, true)
                     : new SlicedBucket(shared, limit, (long) Math.floor(limit * share), time);
-            return new Versioned(version, bucket);
-        }).bucket();
+        });
     }
 
     @Override
     public void returnHeld(long idleNanos) {
-        for (Versioned versioned : buckets.asMap().values()) {
-            if (versioned.bucket() instanceof SlicedBucket sliced) {
+        for (LimitBucket bucket : buckets.values()) {
+            if (bucket instanceof SlicedBucket sliced) {
                 sliced.returnHeld(idleNanos);
             }
         }
     }
 
     @Override
-    public boolean blocking() {
-        return true;
-    }
-
-    @Override
     public void forget() {
-        buckets.invalidateAll();
+        buckets.clear();
     }
 
     @Override
