@@ -59,17 +59,17 @@ public class UsageAdminResource {
             @RestQuery String groupBy, @RestQuery String format, @RestHeader(HttpHeaders.ACCEPT) String accept) {
         UsageGrouping grouping = grouping(groupBy, UsageGrouping.DAY, false);
         Range range = range(from, to, clock);
+        Uni<List<UsageRow>> report = tenants.get(tenantId)
+                .chain(t -> usage.report(tenantId, range.from(), range.to(), grouping));
         if (csv(format, accept)) {
-            return tenants.get(tenantId).chain(t -> usage.report(tenantId, range.from(), range.to(), grouping))
-                    .map(rows -> answer(null, range, grouping, rows, format, accept));
+            return report.map(rows -> answer(tenantId, range, grouping, rows, format, accept));
         }
-        return tenants.get(tenantId).chain(t -> usage.report(tenantId, range.from(), range.to(), grouping))
-                .chain(rows -> budgets.tenantStatus(tenantId).map(status -> {
-                    BudgetResponse budget = status.budget().none() ? null
-                            : BudgetResponse.of(tenantId, status.budget(), status.spend());
-                    return RestResponse.ResponseBuilder.ok((Object) new UsageResponse(tenantId, range.from(),
-                            range.to(), grouping.label(), rows, budget), MediaType.APPLICATION_JSON).build();
-                }));
+        // JSON carries the tenant's budget beside the rows
+        return report.chain(rows -> budgets.tenantStatus(tenantId).map(status -> RestResponse.ResponseBuilder
+                .ok((Object) new UsageResponse(tenantId, range.from(), range.to(), grouping.label(), rows,
+                        status.budget().none() ? null : BudgetResponse.of(tenantId, status.budget(), status.spend())),
+                        MediaType.APPLICATION_JSON)
+                .build()));
     }
 
     /**

@@ -49,13 +49,15 @@ public class UsagePartitions {
             throw new IllegalStateException("tollgate.usage.retention-months must not be negative and "
                     + "tollgate.usage.partitions-ahead must be at least 1");
         }
+        maintainInBackground();
+        timer = vertx.setPeriodic(config.partitionCheckInterval().toMillis(), id -> maintainInBackground());
+    }
+
+    /** {@link #maintain()} without waiting; it logs its outcome itself. */
+    private void maintainInBackground() {
         maintain().subscribe().with(dropped -> {
         }, e -> {
         });
-        timer = vertx.setPeriodic(config.partitionCheckInterval().toMillis(),
-                id -> maintain().subscribe().with(dropped -> {
-                }, e -> {
-                }));
     }
 
     void stop(@Observes ShutdownEvent event) {
