@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,34 +14,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import io.tollgate.error.GatewayException;
+import io.tollgate.support.MutableClock;
 
 /** The decisions themselves, on in-memory buckets and a clock the test moves: no Quarkus, no sleeping. */
 class RateLimiterTest {
 
-    static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-11-28T10:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final ManualClock clock = new ManualClock();
+    final MutableClock clock = MutableClock.frozenAt(Instant.parse("2026-11-28T10:00:00Z"));
     final RateLimiter limiter = new RateLimiter(new LocalBucketStore(new ClockTimeMeter(clock), Duration.ofMinutes(15)),
             new BucketPolicies(Duration.ofSeconds(1), 10, Duration.ofMinutes(10)), Runnable::run);
     final UUID keyId = UUID.randomUUID();

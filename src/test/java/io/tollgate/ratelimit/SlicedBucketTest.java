@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
 import io.github.bucket4j.Bucket;
+import io.tollgate.support.MutableClock;
 
 /**
  * A replica's share of a shared bucket, against an in-memory Bucket4j bucket standing for the one in PostgreSQL and a
@@ -17,7 +19,7 @@ import io.github.bucket4j.Bucket;
  */
 class SlicedBucketTest {
 
-    final RateLimiterTest.ManualClock clock = new RateLimiterTest.ManualClock();
+    final MutableClock clock = MutableClock.frozenAt(Instant.parse("2026-11-28T10:00:00Z"));
     final ClockTimeMeter time = new ClockTimeMeter(clock);
 
     Bucket shared(long perMinute) {

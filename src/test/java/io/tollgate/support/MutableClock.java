@@ -10,13 +10,31 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Singleton;
 
-/** The application's clock in tests: real time plus an offset a test can move forward, so expiry needs no sleep. */
+/**
+ * The application's clock in tests: real time plus an offset a test can move forward, so expiry needs no sleep. For
+ * pure-logic tests, {@link #frozenAt} gives one that stands still but for what the test moves.
+ */
 @Alternative
 @Priority(1)
 @Singleton
 public class MutableClock extends Clock {
 
     private volatile Duration offset = Duration.ZERO;
+    /** Null: real time. */
+    private final Instant frozen;
+
+    public MutableClock() {
+        this(null);
+    }
+
+    private MutableClock(Instant frozen) {
+        this.frozen = frozen;
+    }
+
+    /** A clock at {@code start} that moves only by {@link #advance}. */
+    public static MutableClock frozenAt(Instant start) {
+        return new MutableClock(start);
+    }
 
     public void advance(Duration by) {
         offset = offset.plus(by);
@@ -38,6 +56,6 @@ public class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset);
+        return (frozen != null ? frozen : Instant.now()).plus(offset);
     }
 }
