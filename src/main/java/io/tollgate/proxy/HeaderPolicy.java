@@ -50,12 +50,18 @@ final class HeaderPolicy {
         return out;
     }
 
-    static void copyResponseHeaders(MultiMap upstream, MultiMap client, String upstreamKey) {
+    /**
+     * Copies the upstream's answer headers that may reach the client.
+     *
+     * @param dropRateLimits leave out the upstream's {@code x-ratelimit-*} (the shared account's): the caller is
+     *        limited by tollgate and sees tollgate's own
+     */
+    static void copyResponseHeaders(MultiMap upstream, MultiMap client, String upstreamKey, boolean dropRateLimits) {
         Set<String> named = connectionNamed(upstream);
         for (Map.Entry<String, String> h : upstream) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
             if (HOP_BY_HOP.contains(name) || NOT_DOWNSTREAM.contains(name) || named.contains(name)
-                    || h.getValue().contains(upstreamKey)) {
+                    || (dropRateLimits && name.startsWith("x-ratelimit-")) || h.getValue().contains(upstreamKey)) {
                 continue;
             }
             client.add(h.getKey(), h.getValue());

@@ -9,6 +9,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -245,13 +246,17 @@ public class ProxyHandler {
         }, failure -> fail(call, failure));
     }
 
-    /** A limited caller sees tollgate's limits, never the upstream's x-ratelimit-* (the shared upstream account's). */
+    /**
+     * A limited caller sees tollgate's limits, set once here for every answer, and never the upstream's
+     * x-ratelimit-* (the shared upstream account's): {@link #copyUpstreamHeaders} leaves those out.
+     */
     private static void limitHeaders(Call call, HttpServerResponse response) {
-        if (call.lease != Lease.NONE) {
-            response.headers().names().stream().filter(n -> n.regionMatches(true, 0, "x-ratelimit-", 0, 12)).toList()
-                    .forEach(response.headers()::remove);
-        }
-        call.lease.headers().forEach(response.headers()::set);
+        MultiMap headers = response.headers();
+        call.lease.headers().forEach(headers::set);
+    }
+
+    private static void copyUpstreamHeaders(Call call, MultiMap upstream, HttpServerResponse response) {
+        HeaderPolicy.copyResponseHeaders(upstream, response.headers(), call.upstream.key(), call.lease != Lease.NONE);
     }
 
     private void forward(Call call, Upstream upstream, Buffer body, JsonNode json) {
@@ -317,18 +322,27 @@ public class ProxyHandler {
         HttpServerResponse response = call.ctx.response();
         call.status = status;
         response.setStatusCode(status);
-        HeaderPolicy.copyResponseHeaders(upstreamHeaders, response.headers(), call.upstream.key());
-        limitHeaders(call, response);
+        copyUpstreamHeaders(call, upstreamHeaders, response);
         Buffer out = body;
+        boolean success = status >= 200 && status < 300;
         Tokens tokens = Tokens.NONE;
-        JsonNode json = parseJson(body);
-        if (status >= 200 && status < 300 && json != null) {
-            tokens = UsageExtractor.fromJson(call.endpoint.usage, json);
-            if (call.base64Embeddings) {
+        boolean isJson;
+        if (success && call.base64Embeddings) {
+            JsonNode json = parseJson(body);
+            isJson = json != null;
+            if (isJson) {
+                tokens = UsageExtractor.fromJson(call.endpoint.usage, json);
                 EmbeddingEncoding.toBase64(json);
                 out = Buffer.buffer(writeBytes(json));
             }
-        } else if (status >= 400 && json == null) {
+        } else {
+            Tokens read = readUsage(call.endpoint, body);
+            isJson = read != null;
+            if (success && isJson) {
+                tokens = read;
+            }
+        }
+        if (status >= 400 && !isJson) {
             out = Buffer.buffer(errors.json(ErrorResponse.of("The upstream answered " + status
                     + " with a body that is not JSON", status >= 500 ? ErrorType.API : ErrorType.INVALID_REQUEST,
                     "upstream_error")));
@@ -345,8 +359,7 @@ public class ProxyHandler {
         HttpClientResponse upstream = exchange.response();
         HttpServerResponse response = call.ctx.response();
         response.setStatusCode(200);
-        HeaderPolicy.copyResponseHeaders(upstream.headers(), response.headers(), call.upstream.key());
-        limitHeaders(call, response);
+        copyUpstreamHeaders(call, upstream.headers(), response);
         response.setChunked(true);
         response.headers().set(HttpHeaders.CACHE_CONTROL, "no-cache");
         call.upstreamEndNanos = System.nanoTime(); // headers: what the gateway waited for before relaying
@@ -613,11 +626,7 @@ public class ProxyHandler {
     }
 
     private JsonNode parseJson(Buffer body) {
-        if (body.length() == 0) {
-            return null;
-        }
-        byte first = body.getByte(0);
-        if (first != '{' && first != '[' && first != ' ' && first != '\n') {
+        if (!mayBeJson(body)) {
             return null;
         }
         try {
@@ -625,6 +634,26 @@ public class ProxyHandler {
         } catch (java.io.IOException e) {
             return null;
         }
+    }
+
+    /** The usage in an answer, read without building the whole answer as a tree; null when it is not JSON. */
+    private Tokens readUsage(Endpoint endpoint, Buffer body) {
+        if (!mayBeJson(body)) {
+            return null;
+        }
+        try (JsonParser parser = mapper.createParser(body.getBytes())) {
+            return UsageExtractor.read(endpoint.usage, parser);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean mayBeJson(Buffer body) {
+        if (body.length() == 0) {
+            return false;
+        }
+        byte first = body.getByte(0);
+        return first == '{' || first == '[' || first == ' ' || first == '\n';
     }
 
     private byte[] writeBytes(JsonNode json) {

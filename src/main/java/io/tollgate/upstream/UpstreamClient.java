@@ -116,9 +116,8 @@ public class UpstreamClient {
 
     private Uni<UpstreamExchange> attempt(Context context, Upstream upstream, UpstreamPolicy policy, HttpMethod method,
             String path, MultiMap headers, Buffer body, long deadline) {
-        RequestOptions options = new RequestOptions()
+        RequestOptions options = upstream.requestOptions(path)
                 .setMethod(method)
-                .setAbsoluteURI(upstream.url(path))
                 .setHeaders(headers)
                 .setConnectTimeout(policy.connectTimeout().toMillis());
         // The first-byte timeout is a timer of its own, not the connection's idle timeout: when it fires, the reset

@@ -1,6 +1,11 @@
 package io.tollgate.usage;
 
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 /** Usage from a complete (non-streamed) JSON response, per endpoint format. Lenient: absent fields count zero. */
 public final class UsageExtractor {
@@ -12,7 +17,47 @@ public final class UsageExtractor {
         if (body == null || !body.isObject()) {
             return Tokens.NONE;
         }
-        JsonNode usage = body.path("usage");
+        JsonNode data = body.path("data");
+        return tokens(format, body.path("usage"), body.path("meta"), data.isArray() ? data.size() : 0);
+    }
+
+    /**
+     * The same as {@link #fromJson} read straight from the answer's bytes: only the top-level fields that carry usage
+     * ({@code usage}, {@code meta}, the count of {@code data}) become nodes; the rest (the generated text, embedding
+     * vectors, images) is skipped token by token. A parse error means the body is not JSON.
+     *
+     * @param parser a parser with a codec (from the application's {@code ObjectMapper}), positioned before the body
+     * @throws IOException when the body is not JSON
+     */
+    public static Tokens read(UsageFormat format, JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return Tokens.NONE;
+        }
+        JsonNode usage = MissingNode.getInstance();
+        JsonNode meta = MissingNode.getInstance();
+        int images = 0;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (name.equals("usage")) {
+                usage = parser.readValueAsTree();
+            } else if (name.equals("meta") && format == UsageFormat.RERANK) {
+                meta = parser.readValueAsTree();
+            } else if (name.equals("data") && format == UsageFormat.IMAGES && value == JsonToken.START_ARRAY) {
+                images = 0;
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    images++;
+                    parser.skipChildren();
+                }
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return tokens(format, usage, meta, images);
+    }
+
+    private static Tokens tokens(UsageFormat format, JsonNode usage, JsonNode meta, int images) {
         return switch (format) {
             case CHAT, AGENTS -> openAi(usage);
             case EMBEDDINGS -> {
@@ -20,11 +65,8 @@ public final class UsageExtractor {
                 long total = usage.path("total_tokens").asLong(input);
                 yield new Tokens(input, 0, Math.max(total, input), 0, 0, 0);
             }
-            case IMAGES -> {
-                JsonNode data = body.path("data");
-                yield new Tokens(0, 0, 0, data.isArray() ? data.size() : 0, 0, 0);
-            }
-            case RERANK -> new Tokens(0, 0, 0, 0, body.path("meta").path("billed_units").path("search_units").asInt(0), 0);
+            case IMAGES -> new Tokens(0, 0, 0, images, 0, 0);
+            case RERANK -> new Tokens(0, 0, 0, 0, meta.path("billed_units").path("search_units").asInt(0), 0);
             case MESSAGES -> anthropic(usage);
             case NONE -> Tokens.NONE;
         };

@@ -1,6 +1,7 @@
 package io.tollgate.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -9,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+
+import io.vertx.core.http.RequestOptions;
 
 class UpstreamRegistryTest {
 
@@ -46,10 +49,19 @@ class UpstreamRegistryTest {
 
     @Test
     void joinsTheBaseUrlAndThePath() {
-        assertEquals("https://h/v1/chat/completions",
-                new Upstream("x", URI.create("https://h/"), "k", Set.of()).url("/v1/chat/completions"));
-        assertEquals("https://h/prefix/v1/rerank",
-                new Upstream("x", URI.create("https://h/prefix"), "k", Set.of()).url("/v1/rerank"));
+        RequestOptions plain = new Upstream("x", URI.create("https://h/"), "k", Set.of())
+                .requestOptions("/v1/chat/completions");
+        assertEquals("h", plain.getHost());
+        assertEquals(443, plain.getPort());
+        assertTrue(plain.isSsl());
+        assertEquals("/v1/chat/completions", plain.getURI());
+        RequestOptions prefixed = new Upstream("x", URI.create("http://127.0.0.1:9090/prefix"), "k", Set.of())
+                .requestOptions("/v1/rerank");
+        assertEquals("127.0.0.1", prefixed.getHost());
+        assertEquals(9090, prefixed.getPort());
+        assertFalse(prefixed.isSsl());
+        assertEquals("/prefix/v1/rerank", prefixed.getURI());
+        assertEquals(80, new Upstream("x", URI.create("http://h"), "k", Set.of()).requestOptions("/v1/x").getPort());
     }
 
     @Test
