@@ -52,7 +52,7 @@ def by_round(phase):
     for r in rows:
         if r["phase"] == phase:
             out[r["round"]][r["target"]] = r
-    return [v for _, v in sorted(out.items(), key=lambda kv: int(kv[0])) if len(v) == 3]
+    return [v for _, v in sorted(out.items(), key=lambda kv: int(kv[0])) if len(v) == len(T)]
 
 
 def fmt(v, digits=0):
@@ -61,8 +61,10 @@ def fmt(v, digits=0):
     return f"{v:,.{digits}f}"
 
 
+# with --baseline, a second tollgate built from an earlier commit ran in the same rounds
+BASE = meta.get("baseline")
+T = ("sim", "nginx", "tollgate") + (("baseline",) if BASE else ())
 sat, lat, ttfb = by_round("saturation"), by_round("latency"), by_round("ttfb")
-T = ("sim", "nginx", "tollgate")
 s_rps = {t: med([rps(r[t]) for r in sat]) for t in T}
 s_cpu = {t: med([cpu_us(r[t]) for r in sat]) for t in T}
 cpu_ratio = med([cpu_us(r["tollgate"]) / cpu_us(r["nginx"]) for r in sat])
@@ -82,6 +84,8 @@ cgap = {t: med([num(r[t], "content_gap_max_p50_us") for r in ttfb]) / 1000 for t
 last_sat = sat[-1] if sat else {}
 hwm = {t: num(last_sat[t], "hwm_kb") / 1024 if last_sat else float("nan") for t in T}
 hwm["tollgate"] = float(meta.get("tg_hwm_main_kb", "nan")) / 1024
+if BASE:
+    hwm["baseline"] = float(meta.get("tgb_hwm_main_kb", "nan")) / 1024
 hwm_all = float(meta.get("tg_hwm_all_kb", "nan")) / 1024
 
 
@@ -110,29 +114,44 @@ if meta.get("mode") == "quick":
 print(f"- every request/stream answered 2xx: {'yes' if errors == 0 else f'no, {errors} errors or non-2xx'}\n")
 
 print("## Main figures (medians over rounds; \"added\" is against the simulator directly, same round)\n")
-print("| | simulator direct | nginx | tollgate | tollgate / nginx |")
-print("|---|---:|---:|---:|---:|")
-print(f"| requests/s at saturation (0 ms upstream) | {fmt(s_rps['sim'])} | {fmt(s_rps['nginx'])} | "
-      f"{fmt(s_rps['tollgate'])} | {fmt(rps_ratio, 2)} |")
-print(f"| CPU per request of the process, µs | {fmt(s_cpu['sim'])} (upstream itself) | {fmt(s_cpu['nginx'])} | "
-      f"{fmt(s_cpu['tollgate'])} | {fmt(cpu_ratio, 1)}× |")
-print(f"| requests/s achieved, 50 ms upstream | {fmt(l_rps['sim'])} | {fmt(l_rps['nginx'])} | "
-      f"{fmt(l_rps['tollgate'])} | |")
-print(f"| p50 / p99 latency, 50 ms upstream, ms | {fmt(l50['sim'], 2)} / {fmt(l99['sim'], 2)} | "
-      f"{fmt(l50['nginx'], 2)} / {fmt(l99['nginx'], 2)} | {fmt(l50['tollgate'], 2)} / {fmt(l99['tollgate'], 2)} | |")
-print(f"| added p50, ms | — | {fmt(add50['nginx'], 2)} | {fmt(add50['tollgate'], 2)} | |")
-print(f"| added p99, ms | — | {fmt(add99['nginx'], 2)} | {fmt(add99['tollgate'], 2)} | |")
-print(f"| stream: time to first event p50, ms | {fmt(f50['sim'], 2)} | {fmt(f50['nginx'], 2)} | "
-      f"{fmt(f50['tollgate'], 2)} | |")
-print(f"| stream: added time to first event p50 / p99, ms | — | {fmt(fadd['nginx'], 2)} / {fmt(fadd99['nginx'], 2)} | "
-      f"{fmt(fadd['tollgate'], 2)} / {fmt(fadd99['tollgate'], 2)} | |")
-print(f"| stream: added time to last event p50, ms | — | {fmt(lastadd['nginx'], 2)} | {fmt(lastadd['tollgate'], 2)} | |")
-print(f"| stream: largest gap between events p50, ms (upstream: 20) | {fmt(gap['sim'], 1)} | {fmt(gap['nginx'], 1)} | "
-      f"{fmt(gap['tollgate'], 1)} | |")
-print(f"| stream: largest gap between text events p50, ms (the closing usage chunk and [DONE] left out) | "
-      f"{fmt(cgap['sim'], 1)} | {fmt(cgap['nginx'], 1)} | {fmt(cgap['tollgate'], 1)} | |")
-print(f"| peak RSS (VmHWM), MiB | {fmt(hwm['sim'])} (2 simulators) | {fmt(hwm['nginx'])} (all workers) | "
-      f"{fmt(hwm['tollgate'])}; {fmt(hwm_all)} after the stream series | |")
+if BASE:
+    print(f"\"baseline\" is tollgate built from commit `{BASE}`, run beside this commit's in the same rounds "
+          "(same options, its own database); the last column is this commit against it, round by round.\n")
+cols = ["sim", "nginx"] + (["baseline"] if BASE else []) + ["tollgate"]
+names = {"sim": "simulator direct", "nginx": "nginx", "baseline": f"tollgate `{BASE}` (baseline)",
+         "tollgate": "tollgate"}
+
+
+def ratio(rounds, f, a, b):
+    return med([f(r[a]) / f(r[b]) for r in rounds])
+
+
+print("| | " + " | ".join(names[c] for c in cols) + " | tollgate / nginx |" + (" tollgate / baseline |" if BASE else ""))
+print("|---|" + "---:|" * (len(cols) + 1 + (1 if BASE else 0)))
+
+
+def row(label, cells, vs_nginx="", vs_base=""):
+    print(f"| {label} | " + " | ".join(cells[c] for c in cols) + f" | {vs_nginx} |" + (f" {vs_base} |" if BASE else ""))
+
+
+row("requests/s at saturation (0 ms upstream)", {t: fmt(s_rps[t]) for t in T}, fmt(rps_ratio, 2),
+    fmt(ratio(sat, rps, "tollgate", "baseline"), 2) if BASE else "")
+row("CPU per request of the process, µs",
+    {t: fmt(s_cpu[t]) + (" (upstream itself)" if t == "sim" else "") for t in T}, f"{fmt(cpu_ratio, 1)}×",
+    fmt(ratio(sat, cpu_us, "tollgate", "baseline"), 2) + "×" if BASE else "")
+row("requests/s achieved, 50 ms upstream", {t: fmt(l_rps[t]) for t in T})
+row("p50 / p99 latency, 50 ms upstream, ms", {t: f"{fmt(l50[t], 2)} / {fmt(l99[t], 2)}" for t in T})
+row("added p50, ms", {t: dash(t, fmt(add50[t], 2)) for t in T})
+row("added p99, ms", {t: dash(t, fmt(add99[t], 2)) for t in T})
+row("stream: time to first event p50, ms", {t: fmt(f50[t], 2) for t in T})
+row("stream: added time to first event p50 / p99, ms", {t: dash(t, f"{fmt(fadd[t], 2)} / {fmt(fadd99[t], 2)}") for t in T})
+row("stream: added time to last event p50, ms", {t: dash(t, fmt(lastadd[t], 2)) for t in T})
+row("stream: largest gap between events p50, ms (upstream: 20)", {t: fmt(gap[t], 1) for t in T})
+row("stream: largest gap between text events p50, ms (the closing usage chunk and [DONE] left out)",
+    {t: fmt(cgap[t], 1) for t in T})
+row("peak RSS (VmHWM), MiB", {t: fmt(hwm[t]) + {"sim": " (2 simulators)", "nginx": " (all workers)",
+                                                  "tollgate": f"; {fmt(hwm_all)} after the stream series",
+                                                  "baseline": ""}[t] for t in T})
 
 keys = defaultdict(dict)
 for r in rows:

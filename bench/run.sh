@@ -3,7 +3,11 @@
 # in rounds so the figures are ratios taken on the same (possibly noisy) machine. See README.md, "Performance".
 #
 # usage: bench/run.sh [--quick] [--rounds N] [--seconds S] [--no-build] [--no-install] [--jfr] [--out FILE]
+#                     [--baseline REV]
 #        bench/run.sh --serve [--no-build] [--jfr]   start everything, print the ports and key, wait (for profiling)
+#
+# --baseline REV  also builds the commit REV (a git worktree) and runs it as a second tollgate, measured in the same
+#                 rounds as a fourth target: a change's effect as a ratio against the code before it, in one run
 #
 # environment:
 #   TOLLGATE_BENCH_JAVA_OPTS      JVM options and -D config for tollgate (default: -Xmx128m -XX:+UseSerialGC, what
@@ -16,7 +20,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH="$ROOT/bench"
-SERVE=0 QUICK=0 ROUNDS="" SECONDS_PER_RUN="" BUILD=1 INSTALL=1 JFR=0 OUT=""
+SERVE=0 QUICK=0 ROUNDS="" SECONDS_PER_RUN="" BUILD=1 INSTALL=1 JFR=0 OUT="" BASELINE=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
@@ -27,7 +31,8 @@ while [ $# -gt 0 ]; do
         --jfr) JFR=1 ;;
         --serve) SERVE=1 ;;
         --out) OUT=$2; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        --baseline) BASELINE=$2; shift ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -51,6 +56,7 @@ BASE=${TOLLGATE_BENCH_PORT_BASE:-19090}
 PGURL=${TOLLGATE_BENCH_PGURL:-postgres://postgres@127.0.0.1:5432}
 DB=tollgate_bench
 SIM0=$BASE SIM50=$((BASE + 1)) SIMSLOW=$((BASE + 2)) NGX0=$((BASE + 10)) NGX50=$((BASE + 11)) TG=$((BASE + 20))
+TGB=$((BASE + 21))
 SIM_KEY=inf-00000000-0000-4000-8000-000000000000   # SimulatorOptions.DEFAULT_KEY
 ADMIN_TOKEN=bench-admin-token-$(date +%s)
 KEY_SECRET=bench-key-secret-0123456789abcdef0123456789abcdef
@@ -79,12 +85,6 @@ ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 # --- build ---------------------------------------------------------------------------------------------------
 cd "$ROOT"
-if [ "$BUILD" = 1 ]; then
-    log "building"
-    ./mvnw -q -DskipTests package
-fi
-CP='target/quarkus-app/lib/main/*:target/quarkus-app/app/*'
-
 WORK=$(mktemp -d /tmp/tollgate-bench.XXXXXX)
 RAW="$WORK/raw.txt"
 PIDS=()
@@ -92,8 +92,21 @@ cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
     psql "$PGURL/postgres" -qAtc "drop database if exists $DB with (force)" >/dev/null 2>&1 || true
+    psql "$PGURL/postgres" -qAtc "drop database if exists ${DB}_base with (force)" >/dev/null 2>&1 || true
+    [ -z "$BASELINE" ] || git -C "$ROOT" worktree remove --force "$WORK/baseline" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+if [ "$BUILD" = 1 ]; then
+    log "building"
+    ./mvnw -q -DskipTests package
+fi
+CP='target/quarkus-app/lib/main/*:target/quarkus-app/app/*'
+if [ -n "$BASELINE" ]; then
+    BASELINE_COMMIT=$(git -C "$ROOT" rev-parse --short "$BASELINE^{commit}")
+    log "building the baseline $BASELINE ($BASELINE_COMMIT) in a worktree"
+    git -C "$ROOT" worktree add --detach "$WORK/baseline" "$BASELINE_COMMIT" >/dev/null 2>&1
+    (cd "$WORK/baseline" && ./mvnw -q -DskipTests package)
+fi
 
 wait_http() { # url seconds
     local i
@@ -163,45 +176,69 @@ NGINX_PID=$!
 PIDS+=($NGINX_PID)
 wait_http "http://127.0.0.1:$NGX0/_sim/options" 20
 
-log "creating database $DB"
-psql "$PGURL/postgres" -qAtc "drop database if exists $DB with (force)" >/dev/null
-psql "$PGURL/postgres" -qAtc "create database $DB" >/dev/null
+start_tollgate() { # app-dir port database log [jvm options...]; sets STARTED_PID
+    local dir=$1 port=$2 db=$3 logfile=$4
+    shift 4
+    psql "$PGURL/postgres" -qAtc "drop database if exists $db with (force)" >/dev/null
+    psql "$PGURL/postgres" -qAtc "create database $db" >/dev/null
+    # shellcheck disable=SC2086
+    env DATABASE_URL="$PGURL/$db" PORT=$port TOLLGATE_ADMIN_TOKEN="$ADMIN_TOKEN" TOLLGATE_KEY_SECRET="$KEY_SECRET" \
+        INFERENCE_URL="http://127.0.0.1:$SIM0" INFERENCE_KEY=$SIM_KEY INFERENCE_MODEL_ID=$MODEL0 \
+        SLOW_URL="http://127.0.0.1:$SIM50" SLOW_KEY=$SIM_KEY SLOW_MODEL_ID=$MODEL50 \
+        STREAMS_URL="http://127.0.0.1:$SIMSLOW" STREAMS_KEY=$SIM_KEY STREAMS_MODEL_ID=$MODELSLOW \
+        TOLLGATE_UPSTREAM_BULKHEAD_QUEUE=$UPSTREAM_QUEUE TOLLGATE_UPSTREAM_MAX_CONNECTIONS_PER_UPSTREAM=$UPSTREAM_QUEUE \
+        java $JAVA_OPTS_TG "$@" -jar "$dir/target/quarkus-app/quarkus-run.jar" >"$logfile" 2>&1 &
+    STARTED_PID=$!
+    PIDS+=($STARTED_PID)
+    wait_http "http://127.0.0.1:$port/q/health/ready" 90
+}
+A="Authorization: Bearer $ADMIN_TOKEN"
+J='Content-Type: application/json'
+make_key() { # port; sets TENANT, MADE_KEY and LIMITS_USED
+    local port=$1 tenant_json
+    # an admin API without tenant limits either rejects the field (400) or ignores it (no "limits" in the answer)
+    LIMITS_USED="none (the admin API rejected or ignored \"limits\")"
+    if tenant_json=$(curl -fsS -H "$A" -H "$J" -d "{\"name\":\"bench\",\"limits\":$LIMITS_JSON}" \
+        "http://127.0.0.1:$port/admin/v1/tenants" 2>/dev/null); then
+        grep -q '"limits"' <<<"$tenant_json" && LIMITS_USED="$LIMITS_JSON"
+    else
+        tenant_json=$(curl -fsS -H "$A" -H "$J" -d '{"name":"bench"}' "http://127.0.0.1:$port/admin/v1/tenants")
+    fi
+    TENANT=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$tenant_json")
+    MADE_KEY=$(curl -fsS -H "$A" -H "$J" -d '{"name":"bench"}' "http://127.0.0.1:$port/admin/v1/tenants/$TENANT/keys" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+}
+
+TARGETS=(sim nginx tollgate)
+CHECKS=("http://127.0.0.1:$SIM0|$SIM_KEY" "http://127.0.0.1:$NGX0|$SIM_KEY")
+if [ -n "$BASELINE" ]; then
+    log "starting the baseline tollgate ($BASELINE_COMMIT, $JAVA_OPTS_TG)"
+    start_tollgate "$WORK/baseline" $TGB ${DB}_base "$WORK/tollgate-baseline.log"
+    TGB_PID=$STARTED_PID
+    make_key $TGB
+    TGB_KEY=$MADE_KEY
+    log "baseline tenant limits: $LIMITS_USED"
+    TARGETS+=(baseline)
+    CHECKS+=("http://127.0.0.1:$TGB|$TGB_KEY")
+fi
 
 log "starting tollgate ($JAVA_OPTS_TG)"
-JFR_OPTS=""
+JFR_OPTS=()
 if [ "$JFR" = 1 ]; then
-    JFR_OPTS="-XX:+FlightRecorder -XX:StartFlightRecording=filename=$WORK/tollgate.jfr,settings=profile,dumponexit=true"
+    JFR_OPTS=(-XX:+FlightRecorder "-XX:StartFlightRecording=filename=$WORK/tollgate.jfr,settings=profile,dumponexit=true")
 fi
-# shellcheck disable=SC2086
-env DATABASE_URL="$PGURL/$DB" PORT=$TG TOLLGATE_ADMIN_TOKEN="$ADMIN_TOKEN" TOLLGATE_KEY_SECRET="$KEY_SECRET" \
-    INFERENCE_URL="http://127.0.0.1:$SIM0" INFERENCE_KEY=$SIM_KEY INFERENCE_MODEL_ID=$MODEL0 \
-    SLOW_URL="http://127.0.0.1:$SIM50" SLOW_KEY=$SIM_KEY SLOW_MODEL_ID=$MODEL50 \
-    STREAMS_URL="http://127.0.0.1:$SIMSLOW" STREAMS_KEY=$SIM_KEY STREAMS_MODEL_ID=$MODELSLOW \
-    TOLLGATE_UPSTREAM_BULKHEAD_QUEUE=$UPSTREAM_QUEUE TOLLGATE_UPSTREAM_MAX_CONNECTIONS_PER_UPSTREAM=$UPSTREAM_QUEUE \
-    java $JAVA_OPTS_TG $JFR_OPTS -jar target/quarkus-app/quarkus-run.jar >"$WORK/tollgate.log" 2>&1 &
-TG_PID=$!
-PIDS+=($TG_PID)
-wait_http "http://127.0.0.1:$TG/q/health/ready" 90
+start_tollgate "$ROOT" $TG $DB "$WORK/tollgate.log" "${JFR_OPTS[@]}"
+TG_PID=$STARTED_PID
 TG_START_RSS=$(status_kb VmRSS $TG_PID)
 
 log "creating tenant and key"
-A="Authorization: Bearer $ADMIN_TOKEN"
-J='Content-Type: application/json'
-# an admin API without tenant limits either rejects the field (400) or ignores it (no "limits" in the answer)
-LIMITS_USED="none (the admin API rejected or ignored \"limits\")"
-if TENANT_JSON=$(curl -fsS -H "$A" -H "$J" -d "{\"name\":\"bench\",\"limits\":$LIMITS_JSON}" \
-    "http://127.0.0.1:$TG/admin/v1/tenants" 2>/dev/null); then
-    grep -q '"limits"' <<<"$TENANT_JSON" && LIMITS_USED="$LIMITS_JSON"
-else
-    TENANT_JSON=$(curl -fsS -H "$A" -H "$J" -d '{"name":"bench"}' "http://127.0.0.1:$TG/admin/v1/tenants")
-fi
-TENANT=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$TENANT_JSON")
-TG_KEY=$(curl -fsS -H "$A" -H "$J" -d '{"name":"bench"}' "http://127.0.0.1:$TG/admin/v1/tenants/$TENANT/keys" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+make_key $TG
+TG_KEY=$MADE_KEY
 log "tenant limits: $LIMITS_USED"
+CHECKS+=("http://127.0.0.1:$TG|$TG_KEY")
 
 # one check that each path answers before measuring anything
-for url in "http://127.0.0.1:$SIM0|$SIM_KEY" "http://127.0.0.1:$NGX0|$SIM_KEY" "http://127.0.0.1:$TG|$TG_KEY"; do
+for url in "${CHECKS[@]}"; do
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${url#*|}" -H "$J" \
         -d "{\"model\":\"$MODEL0\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" "${url%|*}/v1/chat/completions")
     [ "$code" = 200 ] || { echo "${url%|*} answered $code" >&2; tail -20 "$WORK/tollgate.log" >&2; exit 1; }
@@ -211,6 +248,7 @@ if [ "$SERVE" = 1 ]; then
     echo "simulator :$SIM0 (0 ms) :$SIM50 (50 ms) :$SIMSLOW (slow streams); nginx :$NGX0 :$NGX50; tollgate :$TG (pid $TG_PID)"
     echo "tollgate key: $TG_KEY   simulator key: $SIM_KEY   admin token: $ADMIN_TOKEN   work dir: $WORK"
     echo "e.g. wrk -c32 -d10s -s bench/lua/chat.lua http://127.0.0.1:$TG -- $TG_KEY $MODEL0"
+    [ -z "$BASELINE" ] || echo "baseline $BASELINE_COMMIT: tollgate :$TGB (pid $TGB_PID), key $TGB_KEY"
     wait "$TG_PID" || true
     exit 0
 fi
@@ -218,10 +256,10 @@ fi
 # --- measuring -----------------------------------------------------------------------------------------------
 # target name -> port, key and the pids whose CPU counts as "the proxy"
 port_of() { case "$1:$2" in sim:0) echo $SIM0 ;; sim:50) echo $SIM50 ;; nginx:0) echo $NGX0 ;; nginx:50) echo $NGX50 ;;
-    tollgate:*) echo $TG ;; esac; }
-key_of() { [ "$1" = tollgate ] && echo "$TG_KEY" || echo "$SIM_KEY"; }
+    tollgate:*) echo $TG ;; baseline:*) echo $TGB ;; esac; }
+key_of() { case "$1" in tollgate) echo "$TG_KEY" ;; baseline) echo "$TGB_KEY" ;; *) echo "$SIM_KEY" ;; esac; }
 model_of() { [ "$2" = 0 ] && echo $MODEL0 || echo $MODEL50; }
-pids_of() { case "$1" in sim) echo "$SIM0_PID $SIM50_PID" ;; nginx) nginx_pids ;; tollgate) echo $TG_PID ;; esac; }
+pids_of() { case "$1" in sim) echo "$SIM0_PID $SIM50_PID" ;; nginx) nginx_pids ;; tollgate) echo $TG_PID ;; baseline) echo $TGB_PID ;; esac; }
 
 wrk_run() { # phase round target latency connections seconds [stream] [spread]
     local phase=$1 round=$2 target=$3 lat=$4 conns=$5 secs=$6 stream=${7:-false} spread=${8:-0}
@@ -253,17 +291,22 @@ MODEL=$MODEL50 wrk_run warmup 0 tollgate 50 $LAT_CONNECTIONS 3
 wrk_run warmup 0 nginx 0 $SAT_CONNECTIONS 3
 wrk_run warmup 0 sim 0 $SAT_CONNECTIONS 3
 python3 "$BENCH/ttfb.py" 127.0.0.1 $TG "$TG_KEY" $MODEL50 2 4 >/dev/null
+if [ -n "$BASELINE" ]; then
+    wrk_run warmup 0 baseline 0 $SAT_CONNECTIONS "$WARMUP"
+    MODEL=$MODEL50 wrk_run warmup 0 baseline 50 $LAT_CONNECTIONS 3
+    python3 "$BENCH/ttfb.py" 127.0.0.1 $TGB "$TGB_KEY" $MODEL50 2 4 >/dev/null
+fi
 
-TARGETS=(sim nginx tollgate)
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS"
     # rotate the order so no target always runs first after a pause
-    order=("${TARGETS[@]:$((round % 3))}" "${TARGETS[@]:0:$((round % 3))}")
+    order=("${TARGETS[@]:$((round % ${#TARGETS[@]}))}" "${TARGETS[@]:0:$((round % ${#TARGETS[@]}))}")
     for t in "${order[@]}"; do wrk_run saturation "$round" "$t" 0 $SAT_CONNECTIONS "$SECONDS_PER_RUN"; done
     for t in "${order[@]}"; do wrk_run latency "$round" "$t" 50 $LAT_CONNECTIONS "$SECONDS_PER_RUN"; done
     for t in "${order[@]}"; do ttfb_run "$round" "$t"; done
 done
 TG_HWM_MAIN=$(status_kb VmHWM $TG_PID)
+TGB_HWM_MAIN=$([ -n "$BASELINE" ] && status_kb VmHWM $TGB_PID || echo "")
 
 log "keys in the database"
 inserted=0
@@ -299,6 +342,7 @@ HOST=$(hostname -s)
 OUT=${OUT:-$BENCH/results/$DATE-$HOST$([ "$QUICK" = 1 ] && echo -quick || true).md}
 {
     echo "commit=$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src || echo +dirty)"
+    [ -z "$BASELINE" ] || echo "baseline=$BASELINE_COMMIT tgb_hwm_main_kb=$TGB_HWM_MAIN"
     echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "mode=$([ "$QUICK" = 1 ] && echo quick || echo full) rounds=$ROUNDS seconds=$SECONDS_PER_RUN elapsed_s=$ELAPSED"
     echo "nproc=$(nproc)"

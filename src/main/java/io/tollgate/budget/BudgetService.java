@@ -81,6 +81,36 @@ public class BudgetService {
         });
     }
 
+    /**
+     * {@link #check} when memory can answer without the database (the hot path's usual case, no {@link Uni} on the
+     * way): true when both budgets and the spends they need are cached and leave room, a used-up budget throwing the
+     * same 429; false when only {@link #check} can answer.
+     */
+    public boolean passesFromMemory(UUID tenantId, UUID keyId) {
+        Budget tenant = limits.getIfPresent(tenantId);
+        Budget key = limits.getIfPresent(keyId);
+        if (tenant == null || key == null) {
+            return false;
+        }
+        if (tenant.none() && key.none()) {
+            return true;
+        }
+        Spend tenantSpend = tenant.none() ? null : spends.getIfPresent(new SpendKey(tenantId, null));
+        Spend keySpend = key.none() ? null : spends.getIfPresent(new SpendKey(tenantId, keyId));
+        if ((!tenant.none() && tenantSpend == null) || (!key.none() && keySpend == null)) {
+            return false;
+        }
+        if (tenantSpend != null) {
+            watchSoftLimit(tenantId, "Tenant", tenant, tenantSpend);
+            enforce("tenant", tenant, tenantSpend);
+        }
+        if (keySpend != null) {
+            watchSoftLimit(keyId, "API key", key, keySpend);
+            enforce("API key", key, keySpend);
+        }
+        return true;
+    }
+
     public Uni<Status> tenantStatus(UUID tenantId) {
         return budgets.find(List.of(tenantId)).map(found -> found.getOrDefault(tenantId, Budget.NONE))
                 .chain(b -> monthSpend(tenantId, null).map(s -> new Status(b, s)));

@@ -138,33 +138,48 @@ public class ProxyHandler {
                 "Request body is larger than " + maxBodySize + " bytes"));
     }
 
+    /**
+     * Who is calling, and may they spend: the key is resolved, then the monthly budgets are checked (429). From
+     * memory when it knows both (the usual case, on this event loop at once); else either may ask the database and
+     * the answer comes back on the request's event loop, where its Call lives.
+     */
     private void authenticate(Call call, Buffer body) {
-        admit(call.ctx.request()).subscribe().with(caller -> {
-            call.caller = caller;
-            call.authNanos = System.nanoTime() - call.startNanos;
-            try {
-                if (body == null) {
-                    admitThenForward(call, registry.defaultUpstream().orElseThrow(() -> GatewayException.unavailable(
-                            "no_upstream", "No upstream is configured")), null, null);
-                } else {
-                    prepare(call, body);
-                }
-            } catch (GatewayException e) {
-                fail(call, e);
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "Request %s failed", call.requestId);
-                fail(call, new GatewayException(500, ErrorType.API, "internal_error", "Internal error"));
+        String presented = presentedKey(call.ctx.request());
+        Caller known;
+        try {
+            known = authenticator.fromMemory(presented);
+            if (known != null && !budgets.passesFromMemory(known.tenantId(), known.keyId())) {
+                known = null;
             }
-        }, failure -> fail(call, failure));
+        } catch (GatewayException e) {
+            fail(call, e);
+            return;
+        }
+        if (known != null) {
+            authenticated(call, body, known);
+            return;
+        }
+        EventLoops.backToCurrent(authenticator.authenticate(presented)
+                .call(caller -> budgets.check(caller.tenantId(), caller.keyId())))
+                .subscribe().with(caller -> authenticated(call, body, caller), failure -> fail(call, failure));
     }
 
-    /**
-     * Who is calling, and may they spend: the key is resolved, then the monthly budgets are checked (429). Either
-     * may have asked the database; the answer comes back on the request's event loop, where its Call lives.
-     */
-    private io.smallrye.mutiny.Uni<Caller> admit(HttpServerRequest request) {
-        return EventLoops.backToCurrent(authenticator.authenticate(presentedKey(request))
-                .call(caller -> budgets.check(caller.tenantId(), caller.keyId())));
+    private void authenticated(Call call, Buffer body, Caller caller) {
+        call.caller = caller;
+        call.authNanos = System.nanoTime() - call.startNanos;
+        try {
+            if (body == null) {
+                admitThenForward(call, registry.defaultUpstream().orElseThrow(() -> GatewayException.unavailable(
+                        "no_upstream", "No upstream is configured")), null, null);
+            } else {
+                prepare(call, body);
+            }
+        } catch (GatewayException e) {
+            fail(call, e);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Request %s failed", call.requestId);
+            fail(call, new GatewayException(500, ErrorType.API, "internal_error", "Internal error"));
+        }
     }
 
     /** Parses and checks the body, applies the alias, and rewrites what must be rewritten for the upstream. */
@@ -238,12 +253,21 @@ public class ProxyHandler {
         long tokens = TokenEstimate.of(json, call.endpoint == Endpoint.CHAT || call.endpoint == Endpoint.MESSAGES
                 || call.endpoint == Endpoint.AGENTS, rateLimits.defaultMaxOutputTokens());
         long admitStart = System.nanoTime();
-        rateLimits.admit(call.caller.limits(), call.upstreamModel, tokens).subscribe().with(lease -> {
-            call.limitsNanos = System.nanoTime() - admitStart;
-            call.lease = lease;
-            limitHeaders(call, call.ctx.response());
-            forward(call, upstream, body, json);
-        }, failure -> fail(call, failure));
+        // a 429 decided in memory is thrown to authenticated(), which answers it
+        Lease now = rateLimits.admitFromMemory(call.caller.limits(), call.upstreamModel, tokens);
+        if (now != null) {
+            admitted(call, admitStart, now, upstream, body, json);
+            return;
+        }
+        rateLimits.admitFromStore(call.caller.limits(), call.upstreamModel, tokens).subscribe().with(
+                lease -> admitted(call, admitStart, lease, upstream, body, json), failure -> fail(call, failure));
+    }
+
+    private void admitted(Call call, long admitStart, Lease lease, Upstream upstream, Buffer body, JsonNode json) {
+        call.limitsNanos = System.nanoTime() - admitStart;
+        call.lease = lease;
+        limitHeaders(call, call.ctx.response());
+        forward(call, upstream, body, json);
     }
 
     /**

@@ -93,26 +93,34 @@ public class RateLimitService {
     }
 
     /**
-     * Takes a concurrency slot, a request and a token reservation from every limited scope, or fails with a 429
-     * {@link GatewayException}. The lease must be {@linkplain Lease#finish finished} however the request ends.
-     * Should the bucket store fail (database unreachable), the request is admitted unlimited: limits are not worth
-     * an outage.
+     * Admission in two steps, so the usual case needs no {@link Uni}: takes a concurrency slot, a request and a token
+     * reservation from every limited scope when memory can decide (no limits, local buckets, or this replica's share
+     * of the shared ones), on the caller's thread: the lease, or a 429 {@link GatewayException} thrown. Null when only
+     * the bucket store can decide: then {@link #admitFromStore}. The lease must be {@linkplain Lease#finish finished}
+     * however the request ends.
      */
-    public Uni<Lease> admit(List<LimitScope> scopes, String model, long tokens) {
+    public Lease admitFromMemory(List<LimitScope> scopes, String model, long tokens) {
         if (unlimited(scopes)) {
-            return Uni.createFrom().item(Lease.NONE);
+            return Lease.NONE;
         }
+        Lease lease;
         try {
-            // in memory when it can be: local buckets, or this replica's share of the shared ones
-            Lease lease = limiter.tryAcquireWithoutBlocking(scopes, model, tokens);
-            if (lease != null) {
-                inMemory.increment();
-                return Uni.createFrom().item(lease);
-            }
+            lease = limiter.tryAcquireWithoutBlocking(scopes, model, tokens);
         } catch (GatewayException e) {
             inMemory.increment();
-            return Uni.createFrom().failure(e);
+            throw e;
         }
+        if (lease != null) {
+            inMemory.increment();
+        }
+        return lease;
+    }
+
+    /**
+     * The bucket store's decision, for a request {@link #admitFromMemory} could not decide: the lease, or a 429. Should
+     * the store fail (database unreachable), the request is admitted unlimited: limits are not worth an outage.
+     */
+    public Uni<Lease> admitFromStore(List<LimitScope> scopes, String model, long tokens) {
         inStore.increment();
         Uni<Lease> decided = Uni.createFrom().emitter(emitter -> {
             try {
