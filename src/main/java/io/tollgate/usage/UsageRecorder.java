@@ -468,7 +468,7 @@ public class UsageRecorder {
         return events;
     }
 
-    private static Tuple toTuple(List<UsageEvent> batch) {
+    static Tuple toTuple(List<UsageEvent> batch) {
         int n = batch.size();
         String[] requestIds = new String[n];
         UUID[] tenants = new UUID[n];
