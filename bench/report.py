@@ -115,8 +115,10 @@ print(f"- every request/stream answered 2xx: {'yes' if errors == 0 else f'no, {e
 
 print("## Main figures (medians over rounds; \"added\" is against the simulator directly, same round)\n")
 if BASE:
-    print(f"\"baseline\" is tollgate built from commit `{BASE}`, run beside this commit's in the same rounds "
-          "(same options, its own database); the last column is this commit against it, round by round.\n")
+    same = meta.get("baseline_java_opts", meta.get("java_opts", "")) == meta.get("java_opts", "").split(";")[0]
+    print(f"\"baseline\" is tollgate built from commit `{BASE}`, run beside this commit's in the same rounds (its own "
+          "database; " + ("same options" if same else f"options `{meta.get('baseline_java_opts')}`") + "); the last "
+          "column is this commit against it, round by round.\n")
 cols = ["sim", "nginx"] + (["baseline"] if BASE else []) + ["tollgate"]
 names = {"sim": "simulator direct", "nginx": "nginx", "baseline": f"tollgate `{BASE}` (baseline)",
          "tollgate": "tollgate"}

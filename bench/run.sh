@@ -13,6 +13,9 @@
 #   TOLLGATE_BENCH_JAVA_OPTS      JVM options and -D config for tollgate (default: -Xmx128m -XX:+UseSerialGC, what
 #                                 the JVM picks by itself in a 512 MB container), e.g.
 #                                 "-Xmx128m -XX:+UseSerialGC -Dtollgate.usage.flush-interval=100ms"
+#   TOLLGATE_BENCH_BASELINE_JAVA_OPTS  the same for the --baseline tollgate (default: TOLLGATE_BENCH_JAVA_OPTS), e.g.
+#                                 --baseline HEAD with "-Xmx128m -XX:+UseSerialGC -Dtollgate.usage.mode=async" sets a
+#                                 setting against the same code
 #   TOLLGATE_BENCH_TENANT_LIMITS  JSON for "limits" on tenant creation (dropped if the admin API rejects it)
 #   TOLLGATE_BENCH_PORT_BASE      first of the ports used (default 19090)
 #   TOLLGATE_BENCH_PGURL          PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
@@ -51,6 +54,7 @@ TTFB_CONCURRENCY=8
 # would refuse most of a 5,000-stream burst, which is what they are for, not what the series measures
 UPSTREAM_QUEUE=10000
 JAVA_OPTS_TG=${TOLLGATE_BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
+JAVA_OPTS_BASE=${TOLLGATE_BENCH_BASELINE_JAVA_OPTS:-$JAVA_OPTS_TG}
 LIMITS_JSON=${TOLLGATE_BENCH_TENANT_LIMITS:-'{"requestsPerMinute":100000000,"tokensPerMinute":1000000000}'}
 BASE=${TOLLGATE_BENCH_PORT_BASE:-19090}
 PGURL=${TOLLGATE_BENCH_PGURL:-postgres://postgres@127.0.0.1:5432}
@@ -176,9 +180,9 @@ NGINX_PID=$!
 PIDS+=($NGINX_PID)
 wait_http "http://127.0.0.1:$NGX0/_sim/options" 20
 
-start_tollgate() { # app-dir port database log [jvm options...]; sets STARTED_PID
-    local dir=$1 port=$2 db=$3 logfile=$4
-    shift 4
+start_tollgate() { # app-dir port database log jvm-options [more jvm options...]; sets STARTED_PID
+    local dir=$1 port=$2 db=$3 logfile=$4 opts=$5
+    shift 5
     psql "$PGURL/postgres" -qAtc "drop database if exists $db with (force)" >/dev/null
     psql "$PGURL/postgres" -qAtc "create database $db" >/dev/null
     # shellcheck disable=SC2086
@@ -187,7 +191,7 @@ start_tollgate() { # app-dir port database log [jvm options...]; sets STARTED_PI
         SLOW_URL="http://127.0.0.1:$SIM50" SLOW_KEY=$SIM_KEY SLOW_MODEL_ID=$MODEL50 \
         STREAMS_URL="http://127.0.0.1:$SIMSLOW" STREAMS_KEY=$SIM_KEY STREAMS_MODEL_ID=$MODELSLOW \
         TOLLGATE_UPSTREAM_BULKHEAD_QUEUE=$UPSTREAM_QUEUE TOLLGATE_UPSTREAM_MAX_CONNECTIONS_PER_UPSTREAM=$UPSTREAM_QUEUE \
-        java $JAVA_OPTS_TG "$@" -jar "$dir/target/quarkus-app/quarkus-run.jar" >"$logfile" 2>&1 &
+        java $opts "$@" -jar "$dir/target/quarkus-app/quarkus-run.jar" >"$logfile" 2>&1 &
     STARTED_PID=$!
     PIDS+=($STARTED_PID)
     wait_http "http://127.0.0.1:$port/q/health/ready" 90
@@ -212,8 +216,8 @@ make_key() { # port; sets TENANT, MADE_KEY and LIMITS_USED
 TARGETS=(sim nginx tollgate)
 CHECKS=("http://127.0.0.1:$SIM0|$SIM_KEY" "http://127.0.0.1:$NGX0|$SIM_KEY")
 if [ -n "$BASELINE" ]; then
-    log "starting the baseline tollgate ($BASELINE_COMMIT, $JAVA_OPTS_TG)"
-    start_tollgate "$WORK/baseline" $TGB ${DB}_base "$WORK/tollgate-baseline.log"
+    log "starting the baseline tollgate ($BASELINE_COMMIT, $JAVA_OPTS_BASE)"
+    start_tollgate "$WORK/baseline" $TGB ${DB}_base "$WORK/tollgate-baseline.log" "$JAVA_OPTS_BASE"
     TGB_PID=$STARTED_PID
     make_key $TGB
     TGB_KEY=$MADE_KEY
@@ -227,7 +231,7 @@ JFR_OPTS=()
 if [ "$JFR" = 1 ]; then
     JFR_OPTS=(-XX:+FlightRecorder "-XX:StartFlightRecording=filename=$WORK/tollgate.jfr,settings=profile,dumponexit=true")
 fi
-start_tollgate "$ROOT" $TG $DB "$WORK/tollgate.log" "${JFR_OPTS[@]}"
+start_tollgate "$ROOT" $TG $DB "$WORK/tollgate.log" "$JAVA_OPTS_TG" "${JFR_OPTS[@]}"
 TG_PID=$STARTED_PID
 TG_START_RSS=$(status_kb VmRSS $TG_PID)
 
@@ -343,6 +347,7 @@ OUT=${OUT:-$BENCH/results/$DATE-$HOST$([ "$QUICK" = 1 ] && echo -quick || true).
 {
     echo "commit=$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src || echo +dirty)"
     [ -z "$BASELINE" ] || echo "baseline=$BASELINE_COMMIT tgb_hwm_main_kb=$TGB_HWM_MAIN"
+    [ -z "$BASELINE" ] || echo "baseline_java_opts=$JAVA_OPTS_BASE"
     echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "mode=$([ "$QUICK" = 1 ] && echo quick || echo full) rounds=$ROUNDS seconds=$SECONDS_PER_RUN elapsed_s=$ELAPSED"
     echo "nproc=$(nproc)"
