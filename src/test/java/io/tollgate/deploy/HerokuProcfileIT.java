@@ -31,15 +31,13 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.tollgate.simulator.HerokuSimulator;
 import io.tollgate.support.Backends;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The Procfile's commands, run exactly as written through {@code bash -c} in the project folder (the slug's
@@ -53,25 +51,13 @@ class HerokuProcfileIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Pattern MIGRATION = Pattern.compile("V(\\d+)__.+\\.sql");
 
-    static Backends backends;
-    static EmbeddedPostgres postgres;
-    static HerokuSimulator simulator;
+    @RegisterExtension
+    static final Backends BACKENDS = new Backends();
     static Procfile procfile;
 
     @BeforeAll
-    static void start() throws IOException {
-        assertTrue(Files.exists(AppSettings.ROOT.resolve(AppSettings.PACKAGED_JAR)), "package the application first");
+    static void readProcfile() throws IOException {
         procfile = Procfile.read();
-        backends = Backends.start();
-        postgres = backends.postgres();
-        simulator = backends.simulator();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        if (backends != null) {
-            backends.close();
-        }
     }
 
     @Test
@@ -100,7 +86,8 @@ class HerokuProcfileIT {
                     "{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", "Bearer " + key);
             assertEquals(200, chat.statusCode(), chat.body());
             assertEquals("chat.completion", JSON.readTree(chat.body()).path("object").asText(), chat.body());
-            assertTrue(simulator.count("/v1/chat/completions") >= 1, "the completion should come from INFERENCE_URL");
+            assertTrue(BACKENDS.simulator().count("/v1/chat/completions") >= 1,
+                    "the completion should come from INFERENCE_URL");
         } finally {
             web.destroy();
             web.waitFor(60, TimeUnit.SECONDS);
@@ -129,7 +116,7 @@ class HerokuProcfileIT {
     private static Map<String, String> heroku(String database, int port) {
         Map<String, String> env = new HashMap<>();
         env.put("PORT", String.valueOf(port));
-        env.putAll(backends.herokuEnv(database));
+        env.putAll(BACKENDS.herokuEnv(database));
         env.put("INFERENCE_MODEL_ID", "claude-4-5-haiku");
         // app.json generates both with Heroku's "secret" generator: 64 hex characters
         env.put("TOLLGATE_ADMIN_TOKEN", secret());
@@ -169,14 +156,14 @@ class HerokuProcfileIT {
     // --- the database --------------------------------------------------------------------------------------------
 
     private static String createDatabase(String name) throws SQLException {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = BACKENDS.postgres().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("create database " + name);
         }
         return name;
     }
 
     private static DataSource database(String name) {
-        return postgres.getDatabase("postgres", name);
+        return BACKENDS.postgres().getDatabase("postgres", name);
     }
 
     private static boolean hasTable(String database, String table) throws SQLException {

@@ -18,13 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.tollgate.simulator.HerokuSimulator;
 import io.tollgate.support.Backends;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The packaged application in the production profile, as a separate process with nothing but environment
@@ -34,25 +31,9 @@ class ProductionStartupIT {
 
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     static final String ADMIN = "it-admin-token-0123456789";
-    static Backends backends;
-    static EmbeddedPostgres postgres;
-    static HerokuSimulator simulator;
+    @RegisterExtension
+    static final Backends BACKENDS = new Backends();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @BeforeAll
-    static void start() throws IOException {
-        assertTrue(Files.exists(JAR), "package the application first (mvn verify does)");
-        backends = Backends.start();
-        postgres = backends.postgres();
-        simulator = backends.simulator();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        if (backends != null) {
-            backends.close();
-        }
-    }
 
     @Test
     void refusesToStartWithoutADatabaseAndSaysWhatToSet() throws Exception {
@@ -67,7 +48,7 @@ class ProductionStartupIT {
     void startsFromHerokuEnvironmentAndForwardsAChatCompletion() throws Exception {
         int port = freePort();
         Map<String, String> env = new HashMap<>();
-        env.putAll(backends.herokuEnv("postgres"));
+        env.putAll(BACKENDS.herokuEnv("postgres"));
         env.put("INFERENCE_MODEL_ID", "claude-4-5-haiku");
         env.put("TOLLGATE_ADMIN_TOKEN", ADMIN);
         env.put("TOLLGATE_KEY_SECRET", "k".repeat(48));

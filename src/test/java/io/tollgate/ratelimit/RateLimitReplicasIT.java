@@ -3,13 +3,11 @@ package io.tollgate.ratelimit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,16 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.tollgate.simulator.HerokuSimulator;
 import io.tollgate.support.Backends;
 import io.tollgate.support.PackagedApp;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * Two packaged tollgate instances against one PostgreSQL: in distributed mode they share one limit (N replicas do
@@ -38,28 +33,12 @@ class RateLimitReplicasIT {
     static final String CHAT = "{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    static Backends backends;
-    static EmbeddedPostgres postgres;
-    static HerokuSimulator simulator;
-
-    @BeforeAll
-    static void start() throws IOException {
-        assertTrue(Files.exists(PackagedApp.JAR), "package the application first (mvn verify does)");
-        backends = Backends.start();
-        postgres = backends.postgres();
-        simulator = backends.simulator();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        if (backends != null) {
-            backends.close();
-        }
-    }
+    @RegisterExtension
+    static final Backends BACKENDS = new Backends();
 
     static Map<String, String> env(String mode) {
         Map<String, String> env = new HashMap<>();
-        env.putAll(backends.herokuEnv("postgres"));
+        env.putAll(BACKENDS.herokuEnv("postgres"));
         env.put("INFERENCE_MODEL_ID", "claude-4-5-haiku");
         env.put("TOLLGATE_ADMIN_TOKEN", ADMIN);
         env.put("TOLLGATE_KEY_SECRET", "k".repeat(48));

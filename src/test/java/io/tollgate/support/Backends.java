@@ -1,7 +1,14 @@
 package io.tollgate.support;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Map;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import io.tollgate.simulator.HerokuSimulator;
 import io.tollgate.simulator.SimulatorOptions;
@@ -9,25 +16,37 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * What a packaged tollgate process needs around it in an IT: a PostgreSQL of its own (embedded) and the Heroku AI
- * simulator, both real servers, and the environment that points a process at them as Heroku would.
+ * simulator, both real servers, and the environment that points a process at them as Heroku would. A JUnit extension:
+ * {@code @RegisterExtension static final Backends BACKENDS = new Backends();} starts them before the class's tests
+ * (once the packaged jar is there) and stops them after.
  */
-public final class Backends implements AutoCloseable {
+public final class Backends implements BeforeAllCallback, AfterAllCallback {
 
-    private final EmbeddedPostgres postgres;
-    private final HerokuSimulator simulator;
+    private EmbeddedPostgres postgres;
+    private HerokuSimulator simulator;
 
-    private Backends(EmbeddedPostgres postgres, HerokuSimulator simulator) {
-        this.postgres = postgres;
-        this.simulator = simulator;
-    }
-
-    public static Backends start() throws IOException {
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        assertTrue(Files.exists(PackagedApp.JAR), "package the application first (mvn verify does)");
+        postgres = EmbeddedPostgres.builder().start();
         try {
-            return new Backends(postgres, HerokuSimulator.start(SimulatorOptions.builder().build()));
+            simulator = HerokuSimulator.start(SimulatorOptions.builder().build());
         } catch (RuntimeException e) {
             postgres.close();
             throw e;
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        try {
+            if (simulator != null) {
+                simulator.close();
+            }
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
         }
     }
 
@@ -43,14 +62,5 @@ public final class Backends implements AutoCloseable {
     public Map<String, String> herokuEnv(String database) {
         return Map.of("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:" + postgres.getPort() + "/" + database,
                 "INFERENCE_URL", simulator.baseUrl(), "INFERENCE_KEY", simulator.key());
-    }
-
-    @Override
-    public void close() throws IOException {
-        try {
-            simulator.close();
-        } finally {
-            postgres.close();
-        }
     }
 }
