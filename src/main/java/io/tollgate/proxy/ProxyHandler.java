@@ -374,9 +374,13 @@ public class ProxyHandler {
         }
         call.done = true;
         call.upstreamEndNanos = System.nanoTime();
-        serverTiming(call, response);
         Buffer answer = out;
-        settle(call, tokens, status < 400, () -> response.end(answer));
+        long recordStart = System.nanoTime();
+        settle(call, tokens, status < 400, () -> {
+            // the head goes out with the answer: it can say how long the usage row took to be recorded
+            serverTiming(call, response, System.nanoTime() - recordStart);
+            response.end(answer);
+        });
     }
 
     private void relayStream(Call call, UpstreamExchange exchange) {
@@ -387,7 +391,7 @@ public class ProxyHandler {
         response.setChunked(true);
         response.headers().set(HttpHeaders.CACHE_CONTROL, "no-cache");
         call.upstreamEndNanos = System.nanoTime(); // headers: what the gateway waited for before relaying
-        serverTiming(call, response);
+        serverTiming(call, response, -1);
         StreamUsage usage = StreamUsage.of(call.endpoint.usage, call.stripUsage, call.promptChars, mapper);
         call.streamUsage = usage;
         SseEventSplitter splitter = new SseEventSplitter();
@@ -563,15 +567,20 @@ public class ProxyHandler {
      * {@code Server-Timing}: what the client waited for until the answer's head, split into the key check, the rate
      * limits, the upstream's part and the gateway's own (which includes the first two).
      */
-    private void serverTiming(Call call, HttpServerResponse response) {
+    /**
+     * @param recordNanos how long the usage row took to be recorded before the answer could go (durable mode waits
+     *        for its commit), or negative when the head leaves before it (streams)
+     */
+    private void serverTiming(Call call, HttpServerResponse response, long recordNanos) {
         if (!serverTiming) {
             return;
         }
         long end = call.upstreamEndNanos;
         long upstream = call.upstreamStartNanos == 0 ? 0 : end - call.upstreamStartNanos;
         long gateway = (end - call.startNanos) - upstream;
-        response.putHeader("Server-Timing", "auth;dur=" + millis(call.authNanos) + ", limits;dur="
-                + millis(call.limitsNanos) + ", upstream;dur=" + millis(upstream) + ", gateway;dur=" + millis(gateway));
+        String timing = "auth;dur=" + millis(call.authNanos) + ", limits;dur=" + millis(call.limitsNanos)
+                + ", upstream;dur=" + millis(upstream) + ", gateway;dur=" + millis(gateway);
+        response.putHeader("Server-Timing", recordNanos < 0 ? timing : timing + ", usage;dur=" + millis(recordNanos));
     }
 
     private static String millis(long nanos) {

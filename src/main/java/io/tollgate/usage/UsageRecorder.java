@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -34,6 +35,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -119,6 +123,8 @@ public class UsageRecorder {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean replaying = new AtomicBoolean();
+    /** The connection the ledger writes on (see {@link #ledgerConnection}); null until needed or after a failure. */
+    private final java.util.concurrent.atomic.AtomicReference<Uni<SqlConnection>> ledgerConnection = new java.util.concurrent.atomic.AtomicReference<>();
     /** Every spool operation runs here: file I/O off the event loop, and one writer for the spool. */
     private final ExecutorService spoolThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "tollgate-usage-spool");
@@ -386,8 +392,46 @@ public class UsageRecorder {
 
     /** Inserts the rows; answers how many were new. */
     private Uni<Long> insert(List<UsageEvent> events) {
-        return pool.preparedQuery(INSERT).execute(toTuple(events))
-                .map(rows -> rows.iterator().next().getLong("inserted"));
+        Tuple rows = toTuple(events);
+        Uni<SqlConnection> connection = ledgerConnection();
+        return connection.chain(c -> c.preparedQuery(INSERT).execute(rows))
+                .map(result -> result.iterator().next().getLong("inserted"))
+                .onFailure().invoke(e -> forgetLedgerConnection(connection));
+    }
+
+    /**
+     * The ledger's own connection from the pool, held while it works. Its session plans the insert once, generically
+     * ({@code plan_cache_mode = force_generic_plan}): left to choose, PostgreSQL plans this statement again for every
+     * batch (a custom plan of the CTE over the partitioned table costs about as much as running it), which doubled
+     * the time a durable answer waits for its row. Only this session: the report queries keep their custom plans.
+     * After a failure (or when the server closes it) the next batch takes a new connection.
+     */
+    private Uni<SqlConnection> ledgerConnection() {
+        Uni<SqlConnection> held = ledgerConnection.get();
+        if (held != null) {
+            return held;
+        }
+        AtomicReference<Uni<SqlConnection>> self = new AtomicReference<>();
+        Uni<SqlConnection> opening = pool.getConnection()
+                .call(c -> c.query("set plan_cache_mode = force_generic_plan").execute()
+                        .onFailure().call(e -> c.close()))
+                .invoke(c -> c.closeHandler(() -> ledgerConnection.compareAndSet(self.get(), null)))
+                .memoize().indefinitely();
+        self.set(opening);
+        return ledgerConnection.compareAndSet(null, opening) ? opening : ledgerConnection();
+    }
+
+    private void forgetLedgerConnection(Uni<SqlConnection> connection) {
+        if (ledgerConnection.compareAndSet(connection, null)) {
+            connection.subscribe().with(c -> c.closeAndForget(), e -> {
+                // it never opened: nothing to close
+            });
+        }
+    }
+
+    /** Runs {@code sql} on the ledger's connection (tests: what its session sees). */
+    Uni<RowSet<Row>> onLedgerConnection(String sql, Tuple params) {
+        return ledgerConnection().chain(c -> c.preparedQuery(sql).execute(params));
     }
 
     /**
@@ -443,6 +487,10 @@ public class UsageRecorder {
             LOG.errorf("Shutting down with %d usage rows not written: %s", rest.size(), e.toString());
         }
         spoolThread.shutdown();
+        Uni<SqlConnection> held = ledgerConnection.get();
+        if (held != null) {
+            forgetLedgerConnection(held);
+        }
         if (spool.rows() > 0) {
             LOG.warnf("Shutting down with %d usage rows in the spool %s; the next start replays them", spool.rows(),
                     config.spoolDir());

@@ -40,7 +40,8 @@ class MetricsTest {
                 .post("/v1/chat/completions").then().statusCode(200)
                 .header("Server-Timing",
                         matchesPattern(
-                                "auth;dur=\\d+\\.\\d{3}, limits;dur=\\d+\\.\\d{3}, upstream;dur=\\d+\\.\\d{3}, gateway;dur=\\d+\\.\\d{3}"));
+                                "auth;dur=\\d+\\.\\d{3}, limits;dur=\\d+\\.\\d{3}, upstream;dur=\\d+\\.\\d{3}, gateway;dur=\\d+\\.\\d{3}"
+                                        + ", usage;dur=\\d+\\.\\d{3}"));
         Sse.post("/v1/chat/completions", key,
                 "{\"model\":\"claude-4-5-haiku\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}");
         given().contentType(ContentType.JSON).body("{}").post("/v1/chat/completions").then().statusCode(401);
