@@ -51,17 +51,16 @@ final class HeaderPolicy {
     }
 
     /**
-     * Copies the upstream's answer headers that may reach the client.
-     *
-     * @param dropRateLimits leave out the upstream's {@code x-ratelimit-*} (the shared account's): the caller is
-     *        limited by tollgate and sees tollgate's own
+     * Copies the upstream's answer headers that may reach the client. Never its {@code x-ratelimit-*}: they describe
+     * tollgate's shared upstream account, whose remaining requests and tokens count every tenant's traffic; a caller
+     * sees tollgate's own limits, or none.
      */
-    static void copyResponseHeaders(MultiMap upstream, MultiMap client, String upstreamKey, boolean dropRateLimits) {
+    static void copyResponseHeaders(MultiMap upstream, MultiMap client, String upstreamKey) {
         Set<String> named = connectionNamed(upstream);
         for (Map.Entry<String, String> h : upstream) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
             if (HOP_BY_HOP.contains(name) || NOT_DOWNSTREAM.contains(name) || named.contains(name)
-                    || (dropRateLimits && name.startsWith("x-ratelimit-")) || h.getValue().contains(upstreamKey)) {
+                    || name.startsWith("x-ratelimit-") || h.getValue().contains(upstreamKey)) {
                 continue;
             }
             client.add(h.getKey(), h.getValue());

@@ -271,7 +271,7 @@ public class ProxyHandler {
     }
 
     /**
-     * A limited caller sees tollgate's limits, set once here for every answer, and never the upstream's
+     * A limited caller sees tollgate's limits, set once here for every answer; no caller sees the upstream's
      * x-ratelimit-* (the shared upstream account's): {@link #copyUpstreamHeaders} leaves those out.
      */
     private static void limitHeaders(Call call, HttpServerResponse response) {
@@ -280,7 +280,7 @@ public class ProxyHandler {
     }
 
     private static void copyUpstreamHeaders(Call call, MultiMap upstream, HttpServerResponse response) {
-        HeaderPolicy.copyResponseHeaders(upstream, response.headers(), call.upstream.key(), call.lease != Lease.NONE);
+        HeaderPolicy.copyResponseHeaders(upstream, response.headers(), call.upstream.key());
     }
 
     private void forward(Call call, Upstream upstream, Buffer body, JsonNode json) {

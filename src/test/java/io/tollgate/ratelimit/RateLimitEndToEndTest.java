@@ -307,8 +307,9 @@ class RateLimitEndToEndTest {
                 .body(Map.of("limits", Map.of())).patch("/admin/v1/tenants/" + tenant).then().statusCode(200);
         HttpResponse<String> unlimited = chat(key, CHAT);
         assertEquals(200, unlimited.statusCode());
-        assertTrue(unlimited.headers().firstValue("x-ratelimit-limit-requests").isEmpty()
-                || !unlimited.headers().firstValue("x-ratelimit-limit-requests").get().equals("4"));
+        // nor the upstream's: the simulator sends its own, which describe the shared account of every tenant
+        assertTrue(unlimited.headers().map().keySet().stream().noneMatch(h -> h.startsWith("x-ratelimit-")),
+                unlimited.headers().map().toString());
     }
 
     @Test
