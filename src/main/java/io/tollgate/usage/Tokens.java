@@ -11,12 +11,17 @@ public record Tokens(long input, long output, long total, int images, int search
 
     public static final Tokens NONE = new Tokens(0, 0, 0, 0, 0, 0);
 
+    public Tokens {
+        // an upstream that reports more cached tokens than input tokens is not believed beyond the input
+        cachedInput = Math.max(0, Math.min(cachedInput, input));
+    }
+
     public static Tokens of(long input, long output) {
         return new Tokens(input, output, input + output, 0, 0, 0);
     }
 
     public static Tokens of(long input, long output, long cachedInput) {
-        return new Tokens(input, output, input + output, 0, 0, Math.min(cachedInput, input));
+        return new Tokens(input, output, input + output, 0, 0, cachedInput);
     }
 
     /** Heroku's docs: about four characters a token. Only for what an upstream never reported (a cut stream). */

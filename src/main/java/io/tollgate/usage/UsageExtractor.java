@@ -76,7 +76,7 @@ public final class UsageExtractor {
         long input = usage.path("prompt_tokens").asLong(0);
         long output = usage.path("completion_tokens").asLong(0);
         long total = usage.path("total_tokens").asLong(input + output);
-        return new Tokens(input, output, total, 0, 0, Math.min(input, openAiCached(usage)));
+        return new Tokens(input, output, total, 0, 0, openAiCached(usage));
     }
 
     /**

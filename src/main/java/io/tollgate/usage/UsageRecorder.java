@@ -124,7 +124,7 @@ public class UsageRecorder {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean replaying = new AtomicBoolean();
     /** The connection the ledger writes on (see {@link #ledgerConnection}); null until needed or after a failure. */
-    private final java.util.concurrent.atomic.AtomicReference<Uni<SqlConnection>> ledgerConnection = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<Uni<SqlConnection>> ledgerConnection = new AtomicReference<>();
     /** Every spool operation runs here: file I/O off the event loop, and one writer for the spool. */
     private final ExecutorService spoolThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "tollgate-usage-spool");
@@ -557,7 +557,7 @@ public class UsageRecorder {
             latency[i] = e.latencyMs();
             attempts[i] = e.attempts();
             created[i] = e.createdAt().atOffset(ZoneOffset.UTC);
-            cached[i] = Math.max(0, Math.min(e.tokens().cachedInput(), e.tokens().input()));
+            cached[i] = e.tokens().cachedInput();
         }
         return Tuple.tuple(List.of(requestIds, tenants, keys, endpoints, requested, upstreamModels, upstreams, statuses,
                 input, output, total, images, searchUnits, streamed, completed, latency, attempts, created, cached));
