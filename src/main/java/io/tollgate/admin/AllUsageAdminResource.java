@@ -38,6 +38,6 @@ public class AllUsageAdminResource {
         UsageGrouping grouping = UsageAdminResource.grouping(groupBy, UsageGrouping.TENANT, true);
         UsageAdminResource.Range range = UsageAdminResource.range(from, to, clock);
         return usage.report(null, range.from(), range.to(), grouping)
-                .map(rows -> UsageAdminResource.answer(null, range, grouping, rows, format, accept));
+                .map(rows -> UsageAdminResource.answer(null, range, grouping, rows, null, format, accept));
     }
 }

@@ -62,14 +62,12 @@ public class UsageAdminResource {
         Uni<List<UsageRow>> report = tenants.get(tenantId)
                 .chain(t -> usage.report(tenantId, range.from(), range.to(), grouping));
         if (csv(format, accept)) {
-            return report.map(rows -> answer(tenantId, range, grouping, rows, format, accept));
+            return report.map(rows -> answer(tenantId, range, grouping, rows, null, format, accept));
         }
         // JSON carries the tenant's budget beside the rows
-        return report.chain(rows -> budgets.tenantStatus(tenantId).map(status -> RestResponse.ResponseBuilder
-                .ok((Object) new UsageResponse(tenantId, range.from(), range.to(), grouping.label(), rows,
-                        status.budget().none() ? null : BudgetResponse.of(tenantId, status.budget(), status.spend())),
-                        MediaType.APPLICATION_JSON)
-                .build()));
+        return report.chain(rows -> budgets.tenantStatus(tenantId).map(status -> answer(tenantId, range, grouping, rows,
+                status.budget().none() ? null : BudgetResponse.of(tenantId, status.budget(), status.spend()), format,
+                accept)));
     }
 
     /**
@@ -87,12 +85,13 @@ public class UsageAdminResource {
                 requestId == null || requestId.isBlank() ? null : requestId, cursor, size));
     }
 
+    /** @param budget the tenant's budget status for the JSON answer (null: none, or not a tenant's report) */
     static RestResponse<Object> answer(UUID tenantId, Range range, UsageGrouping grouping, List<UsageRow> rows,
-            String format, String accept) {
+            BudgetResponse budget, String format, String accept) {
         return csv(format, accept)
                 ? RestResponse.ResponseBuilder.ok((Object) UsageService.toCsv(grouping, rows), CSV).build()
                 : RestResponse.ResponseBuilder.ok((Object) new UsageResponse(tenantId, range.from(), range.to(),
-                        grouping.label(), rows, null), MediaType.APPLICATION_JSON).build();
+                        grouping.label(), rows, budget), MediaType.APPLICATION_JSON).build();
     }
 
     static boolean csv(String format, String accept) {

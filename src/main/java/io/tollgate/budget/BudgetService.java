@@ -65,15 +65,9 @@ public class BudgetService {
                 return Uni.createFrom().voidItem();
             }
             Uni<Void> tenantCheck = tenant.none() ? Uni.createFrom().voidItem()
-                    : spendOf(tenantId, null).invoke(s -> {
-                        watchSoftLimit(tenantId, "Tenant", tenant, s);
-                        enforce("tenant", tenant, s);
-                    }).replaceWithVoid();
+                    : spendOf(tenantId, null).invoke(s -> judge(tenantId, "tenant", tenant, s)).replaceWithVoid();
             return tenantCheck.chain(() -> key.none() ? Uni.createFrom().voidItem()
-                    : spendOf(tenantId, keyId).invoke(s -> {
-                        watchSoftLimit(keyId, "API key", key, s);
-                        enforce("API key", key, s);
-                    }).replaceWithVoid());
+                    : spendOf(tenantId, keyId).invoke(s -> judge(keyId, "API key", key, s)).replaceWithVoid());
         }).onFailure(e -> !(e instanceof GatewayException)).recoverWithUni(e -> {
             // budgets are not a reason to stop serving while the database is down: fail open
             LOG.debugf("Budget check skipped, database unavailable: %s", e.toString());
@@ -101,12 +95,10 @@ public class BudgetService {
             return false;
         }
         if (tenantSpend != null) {
-            watchSoftLimit(tenantId, "Tenant", tenant, tenantSpend);
-            enforce("tenant", tenant, tenantSpend);
+            judge(tenantId, "tenant", tenant, tenantSpend);
         }
         if (keySpend != null) {
-            watchSoftLimit(keyId, "API key", key, keySpend);
-            enforce("API key", key, keySpend);
+            judge(keyId, "API key", key, keySpend);
         }
         return true;
     }
@@ -177,6 +169,16 @@ public class BudgetService {
         }
     }
 
+    /**
+     * A subject's spend against its budget: the soft limit watched, then a used-up budget refused (429).
+     *
+     * @param kind "tenant" or "API key", as the messages name it
+     */
+    private void judge(UUID subject, String kind, Budget budget, Spend spend) {
+        watchSoftLimit(subject, kind, budget, spend);
+        enforce(kind, budget, spend);
+    }
+
     /** Reports (a log line, a metric) the first time in a month a subject's spend reaches its soft limit. */
     private void watchSoftLimit(UUID subject, String kind, Budget budget, Spend spend) {
         if (!budget.softLimitReached(spend)) {
@@ -186,7 +188,8 @@ public class BudgetService {
         YearMonth month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
         if (!month.equals(overSoftLimit.put(subject, month))) {
             softLimitCrossings.increment();
-            LOG.infof("%s %s reached %d%% of its monthly budget (spent %d micro-dollars, %d tokens)", kind, subject,
+            LOG.infof("%s %s reached %d%% of its monthly budget (spent %d micro-dollars, %d tokens)",
+                    Character.toUpperCase(kind.charAt(0)) + kind.substring(1), subject,
                     budget.softLimitPercent(), spend.usdMicros(), spend.tokens());
         }
     }
