@@ -375,10 +375,9 @@ public class ProxyHandler {
         call.done = true;
         call.upstreamEndNanos = System.nanoTime();
         Buffer answer = out;
-        long recordStart = System.nanoTime();
         settle(call, tokens, status < 400, () -> {
             // the head goes out with the answer: it can say how long the usage row took to be recorded
-            serverTiming(call, response, System.nanoTime() - recordStart);
+            serverTiming(call, response, System.nanoTime() - call.upstreamEndNanos);
             response.end(answer);
         });
     }
@@ -565,9 +564,9 @@ public class ProxyHandler {
 
     /**
      * {@code Server-Timing}: what the client waited for until the answer's head, split into the key check, the rate
-     * limits, the upstream's part and the gateway's own (which includes the first two).
-     */
-    /**
+     * limits, the upstream's part and the gateway's own (which includes the first two), and for a complete answer the
+     * wait for its usage row.
+     *
      * @param recordNanos how long the usage row took to be recorded before the answer could go (durable mode waits
      *        for its commit), or negative when the head leaves before it (streams)
      */

@@ -48,6 +48,9 @@ public class RateLimitService {
 
     public RateLimitService(RateLimitConfig config, Clock clock, Instance<DataSource> dataSource, Vertx vertx,
             MeterRegistry registry) {
+        if (config.localShare() < 0 || config.localShare() > 0.5) {
+            throw new IllegalStateException("tollgate.rate-limit.local-share must be between 0 and 0.5");
+        }
         this.config = config;
         this.vertx = vertx;
         this.inMemory = decisions(registry, "memory");
@@ -62,19 +65,16 @@ public class RateLimitService {
             this.store = new PostgresBucketStore(dataSource.get(), time, config, idle);
             this.limiter = new RateLimiter(store, policies, executor);
             long interval = Math.max(1000, config.cleanupInterval().toMillis());
-            this.cleanupTimer = vertx.setPeriodic(interval, id -> executor.execute(this::cleanup));
+            this.cleanupTimer = vertx.setPeriodic(interval, id -> offLoop("Bucket cleanup", this::cleanup));
             long idleNanos = config.localShareIdle().toNanos();
             this.returnTimer = vertx.setPeriodic(Math.max(100, config.localShareIdle().toMillis()),
-                    id -> executeQuietly(() -> store.returnHeld(idleNanos)));
+                    id -> offLoop("Returning held rate-limit tokens", () -> store.returnHeld(idleNanos)));
         } else {
             this.executor = null;
             this.store = new LocalBucketStore(time, idle);
             this.limiter = new RateLimiter(store, policies, Runnable::run);
             this.cleanupTimer = -1;
             this.returnTimer = -1;
-        }
-        if (config.localShare() < 0 || config.localShare() > 0.5) {
-            throw new IllegalStateException("tollgate.rate-limit.local-share must be between 0 and 0.5");
         }
         LOG.infof("Rate limits: %s mode%s", config.mode().name().toLowerCase(),
                 config.mode() == RateLimitConfig.Mode.DISTRIBUTED
@@ -159,23 +159,20 @@ public class RateLimitService {
     }
 
     private void cleanup() {
-        try {
-            int removed;
-            do {
-                removed = store.removeExpired();
-            } while (removed >= 1000);
-        } catch (RuntimeException e) {
-            LOG.debugf("Bucket cleanup failed: %s", e.toString());
-        }
+        int removed;
+        do {
+            removed = store.removeExpired();
+        } while (removed >= 1000);
     }
 
-    private void executeQuietly(Runnable task) {
+    /** A timer's store work, on the limiter's threads; a failure is logged and the next tick tries again. */
+    private void offLoop(String what, Runnable task) {
         try {
             executor.execute(() -> {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
-                    LOG.debugf("Returning held rate-limit tokens failed: %s", e.toString());
+                    LOG.debugf("%s failed: %s", what, e.toString());
                 }
             });
         } catch (RejectedExecutionException e) {
