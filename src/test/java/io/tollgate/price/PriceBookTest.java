@@ -130,9 +130,7 @@ class PriceBookTest {
     @Test
     void requestThroughTheGatewayIsPricedFromTheSeededPriceBook() {
         String key = gateway.newKeySecret();
-        String requestId = given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
-                .body("{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
-                .post("/v1/chat/completions").then().statusCode(200).extract().header("x-request-id");
+        String requestId = gateway.chat(key);
         Row row = gateway.usageRow(requestId);
         // seeded: $1 per million input tokens, $5 per million output tokens = 1 and 5 micro-dollars a token
         assertEquals(row.getLong("input_tokens") + 5 * row.getLong("output_tokens"), row.getLong("cost_micros"));

@@ -98,6 +98,19 @@ public class Gateway {
         return list;
     }
 
+    /** The first column of the first row of a query, as a number. */
+    public long single(String sql, Object... params) {
+        return pool.preparedQuery(sql).execute(Tuple.from(params)).await().atMost(Duration.ofSeconds(5)).iterator()
+                .next().getLong(0);
+    }
+
+    /** A short chat completion with the key, answered 200; returns its x-request-id (the key of its usage row). */
+    public String chat(String key) {
+        return given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
+                .body("{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200).extract().header("x-request-id");
+    }
+
     public void sql(String sql, Object... params) {
         pool.preparedQuery(sql).execute(Tuple.from(params)).await().atMost(Duration.ofSeconds(5));
     }

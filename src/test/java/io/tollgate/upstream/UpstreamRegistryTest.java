@@ -1,7 +1,6 @@
 package io.tollgate.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -49,19 +48,18 @@ class UpstreamRegistryTest {
 
     @Test
     void joinsTheBaseUrlAndThePath() {
-        RequestOptions plain = new Upstream("x", URI.create("https://h/"), "k", Set.of())
-                .requestOptions("/v1/chat/completions");
-        assertEquals("h", plain.getHost());
-        assertEquals(443, plain.getPort());
-        assertTrue(plain.isSsl());
-        assertEquals("/v1/chat/completions", plain.getURI());
-        RequestOptions prefixed = new Upstream("x", URI.create("http://127.0.0.1:9090/prefix"), "k", Set.of())
-                .requestOptions("/v1/rerank");
-        assertEquals("127.0.0.1", prefixed.getHost());
-        assertEquals(9090, prefixed.getPort());
-        assertFalse(prefixed.isSsl());
-        assertEquals("/prefix/v1/rerank", prefixed.getURI());
+        assertTarget(new Upstream("x", URI.create("https://h/"), "k", Set.of()).requestOptions("/v1/chat/completions"),
+                "h", 443, true, "/v1/chat/completions");
+        assertTarget(new Upstream("x", URI.create("http://127.0.0.1:9090/prefix"), "k", Set.of())
+                .requestOptions("/v1/rerank"), "127.0.0.1", 9090, false, "/prefix/v1/rerank");
         assertEquals(80, new Upstream("x", URI.create("http://h"), "k", Set.of()).requestOptions("/v1/x").getPort());
+    }
+
+    private static void assertTarget(RequestOptions options, String host, int port, boolean tls, String uri) {
+        assertEquals(host, options.getHost());
+        assertEquals(port, options.getPort());
+        assertEquals(tls, options.isSsl());
+        assertEquals(uri, options.getURI());
     }
 
     @Test

@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.tollgate.support.Gateway;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Idempotent writes: a row written again, by a retry or a spool replay, is one row and is counted once. */
 @QuarkusTest
@@ -39,11 +38,6 @@ class UsageLedgerTest {
                 false, true, 5, 1, at);
     }
 
-    long single(String sql, Object... params) {
-        return gateway.pool.preparedQuery(sql).execute(Tuple.from(params)).await().atMost(Duration.ofSeconds(5))
-                .iterator().next().getLong(0);
-    }
-
     @Test
     void sameRequestIdRecordedTwiceIsOneRowCountedOnce() {
         UUID tenant = UUID.randomUUID();
@@ -52,9 +46,9 @@ class UsageLedgerTest {
         recorder.record(event).toCompletionStage().toCompletableFuture().join();
         recorder.record(event).toCompletionStage().toCompletableFuture().join();
         recorder.flushAll().await().atMost(Duration.ofSeconds(10));
-        assertEquals(1, single("select count(*) from usage_event where tenant_id = $1", tenant));
-        assertEquals(1, single("select sum(requests)::bigint from usage_daily where tenant_id = $1", tenant));
-        assertEquals(30, single("select sum(total_tokens)::bigint from usage_daily where tenant_id = $1", tenant));
+        assertEquals(1, gateway.single("select count(*) from usage_event where tenant_id = $1", tenant));
+        assertEquals(1, gateway.single("select sum(requests)::bigint from usage_daily where tenant_id = $1", tenant));
+        assertEquals(30, gateway.single("select sum(total_tokens)::bigint from usage_daily where tenant_id = $1", tenant));
     }
 
     @Test
@@ -74,9 +68,9 @@ class UsageLedgerTest {
         recorder.replayNow().await().atMost(Duration.ofSeconds(10));
         assertTrue(!Files.exists(segment), "a replayed segment is deleted");
 
-        assertEquals(2, single("select count(*) from usage_event where tenant_id = $1", tenant));
-        assertEquals(2, single("select sum(requests)::bigint from usage_daily where tenant_id = $1", tenant));
-        assertEquals(10, single("select sum(total_tokens)::bigint from usage_daily where tenant_id = $1", tenant));
+        assertEquals(2, gateway.single("select count(*) from usage_event where tenant_id = $1", tenant));
+        assertEquals(2, gateway.single("select sum(requests)::bigint from usage_daily where tenant_id = $1", tenant));
+        assertEquals(10, gateway.single("select sum(total_tokens)::bigint from usage_daily where tenant_id = $1", tenant));
         assertTrue(recorder.spooled() == 0);
     }
 
@@ -94,7 +88,7 @@ class UsageLedgerTest {
         Path segment = Path.of(config.spoolDir()).resolve("usage-0000000000002-000000" + UsageSpool.SUFFIX);
         Files.writeString(segment, Long.toHexString(crc.getValue()) + ' ' + text + '\n', StandardCharsets.UTF_8);
         recorder.replayNow().await().atMost(Duration.ofSeconds(10));
-        assertEquals(13, single("select sum(total_tokens)::bigint from usage_event where tenant_id = $1", tenant));
+        assertEquals(13, gateway.single("select sum(total_tokens)::bigint from usage_event where tenant_id = $1", tenant));
     }
 
     @Test

@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.tollgate.support.Gateway;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -43,27 +42,19 @@ class UsagePartitionsTest {
                 .execute(Tuple.of(requestId)).await().atMost(Duration.ofSeconds(5)).iterator().next().getString(0);
     }
 
-    long single(String sql, Object... params) {
-        return gateway.pool.preparedQuery(sql).execute(Tuple.from(params)).await().atMost(Duration.ofSeconds(5))
-                .iterator().next().getLong(0);
-    }
-
     void record(UsageEvent event) {
         recorder.record(event).toCompletionStage().toCompletableFuture().join();
         recorder.flushAll().await().atMost(Duration.ofSeconds(10));
     }
 
     static UsageEvent event(UUID tenant, String requestId, Instant at) {
-        return new UsageEvent(requestId, tenant, UUID.randomUUID(), "chat.completions", "claude-4-5-haiku",
-                "claude-4-5-haiku", "test", 200, Tokens.of(100, 20), false, true, 5, 1, at);
+        return UsageLedgerTest.event(tenant, requestId, "claude-4-5-haiku", Tokens.of(100, 20), at);
     }
 
     @Test
     void aRequestsRowIsInThePartitionOfItsMonth() {
         String key = gateway.newKeySecret();
-        String requestId = given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
-                .body("{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
-                .post("/v1/chat/completions").then().statusCode(200).extract().header("x-request-id");
+        String requestId = gateway.chat(key);
         gateway.usageRow(requestId);
         assertEquals("usage_event_" + LocalDate.now(ZoneOffset.UTC).format(MONTH), partitionOf(requestId));
     }
@@ -88,21 +79,21 @@ class UsagePartitionsTest {
 
         assertEquals("usage_event_" + recentDay.format(MONTH), partitionOf(recent.requestId()));
         assertTrue(dropped.contains("usage_event_" + oldDay.format(MONTH)), dropped.toString());
-        assertEquals(0, single("select count(*) from usage_event where request_id = $1", old.requestId()));
-        assertEquals(0, single("select count(*) from usage_event where created_at < $1",
+        assertEquals(0, gateway.single("select count(*) from usage_event where request_id = $1", old.requestId()));
+        assertEquals(0, gateway.single("select count(*) from usage_event where created_at < $1",
                 today.minusMonths(24).withDayOfMonth(1).atStartOfDay().atOffset(ZoneOffset.UTC)),
                 "no raw row older than the retention, in any partition");
         // the rollup keeps both days: the report over whole days is unchanged
         assertEquals(reportBefore, dailyReport(tenant, oldDay, recentDay.plusDays(1)));
-        assertEquals(2, single("select sum(requests)::bigint from usage_daily where tenant_id = $1", tenant));
+        assertEquals(2, gateway.single("select sum(requests)::bigint from usage_daily where tenant_id = $1", tenant));
         // the month ahead exists already
-        assertEquals(1, single("select count(*) from pg_class where relname = $1",
+        assertEquals(1, gateway.single("select count(*) from pg_class where relname = $1",
                 "usage_event_" + today.plusMonths(1).format(MONTH)));
 
         // a replay of a moved row meets it in its partition: one row, counted once
         record(recent);
-        assertEquals(1, single("select count(*) from usage_event where request_id = $1", recent.requestId()));
-        assertEquals(2, single("select sum(requests)::bigint from usage_daily where tenant_id = $1", tenant));
+        assertEquals(1, gateway.single("select count(*) from usage_event where request_id = $1", recent.requestId()));
+        assertEquals(2, gateway.single("select sum(requests)::bigint from usage_daily where tenant_id = $1", tenant));
         // maintenance again: nothing more to drop, nothing moves
         assertEquals(List.of(), partitions.maintain().await().atMost(Duration.ofSeconds(10)));
         assertEquals("usage_event_" + recentDay.format(MONTH), partitionOf(recent.requestId()));
