@@ -87,6 +87,9 @@ hwm["tollgate"] = float(meta.get("tg_hwm_main_kb", "nan")) / 1024
 if BASE:
     hwm["baseline"] = float(meta.get("tgb_hwm_main_kb", "nan")) / 1024
 hwm_all = float(meta.get("tg_hwm_all_kb", "nan")) / 1024
+# RSS under load: the largest VmRSS read right after a saturation or latency measurement (the peak above also holds
+# start-up and the JIT's warm-up, whose compiler arenas glibc hands back afterwards)
+loaded = {t: max((num(r[t], "rss_kb") / 1024 for r in sat + lat), default=float("nan")) for t in T}
 
 
 def dash(t, v):
@@ -151,6 +154,7 @@ row("stream: added time to last event p50, ms", {t: dash(t, fmt(lastadd[t], 2)) 
 row("stream: largest gap between events p50, ms (upstream: 20)", {t: fmt(gap[t], 1) for t in T})
 row("stream: largest gap between text events p50, ms (the closing usage chunk and [DONE] left out)",
     {t: fmt(cgap[t], 1) for t in T})
+row("RSS under load (largest after a measurement), MiB", {t: fmt(loaded[t]) for t in T})
 row("peak RSS (VmHWM), MiB", {t: fmt(hwm[t]) + {"sim": " (2 simulators)", "nginx": " (all workers)",
                                                   "tollgate": f"; {fmt(hwm_all)} after the stream series",
                                                   "baseline": ""}[t] for t in T})
@@ -207,9 +211,11 @@ print(f"| stream first byte added ≤ 1 ms | {fmt(fadd['tollgate'], 2)} ms (p50)
 print(f"| every chunk relayed as it arrives | largest gap between text events {fmt(cgap['tollgate'], 1)} ms vs "
       f"{fmt(cgap['sim'], 1)} ms direct (all events, the end included: {fmt(gap['tollgate'], 1)} vs {fmt(gap['sim'], 1)}); "
       f"last event added {fmt(lastadd['tollgate'], 2)} ms | {met(cgap['tollgate'] - cgap['sim'] <= 5)} |")
-print(f"| RSS under load ≤ 200 MiB (soak: not run here) | {fmt(hwm['tollgate'])} MiB; {fmt(hwm_all)} MiB with "
+print(f"| RSS under load ≤ 200 MiB (soak: not run here) | {fmt(loaded['tollgate'])} MiB under load, peak "
+      f"{fmt(hwm['tollgate'])} MiB (start-up and warm-up included); {fmt(hwm_all)} MiB with "
       f"{STREAM_MAX if (STREAM_MAX := max((int(r['round']) for r in rows if r['phase'] == 'streams'), default=0)) else 0:,} "
-      f"streams | {met(hwm['tollgate'] <= 200)} (requests), {met(hwm_all <= 200)} (streams) |")
+      f"streams | {met(loaded['tollgate'] <= 200)} (under load), {met(hwm['tollgate'] <= 200)} (peak), "
+      f"{met(hwm_all <= 200)} (streams) |")
 print(f"| 100k keys: no change in the hot path's cost | one key's CPU/request (× nginx's) {fmt(keys_change * 100, 0)} % from "
       f"{min(keys, default=0):,} to {max(keys, default=0):,} keys | {met(keys_change <= 0.15)} (growth within 15 %, "
       f"the run-to-run noise here) |")

@@ -10,9 +10,9 @@
 #                 rounds as a fourth target: a change's effect as a ratio against the code before it, in one run
 #
 # environment:
-#   TOLLGATE_BENCH_JAVA_OPTS      JVM options and -D config for tollgate (default: -Xmx128m -XX:+UseSerialGC, what
-#                                 the JVM picks by itself in a 512 MB container), e.g.
-#                                 "-Xmx128m -XX:+UseSerialGC -Dtollgate.usage.flush-interval=100ms"
+#   TOLLGATE_BENCH_JAVA_OPTS      JVM options and -D config for tollgate (default: the Procfile's web JVM options and
+#                                 -Xmx300m, the heap Heroku gives a 512 MB dyno; MALLOC_ARENA_MAX=2, Heroku's default),
+#                                 e.g. "-XX:+UseSerialGC -Xms16m -Xmx300m -Dtollgate.usage.flush-interval=100ms"
 #   TOLLGATE_BENCH_BASELINE_JAVA_OPTS  the same for the --baseline tollgate (default: TOLLGATE_BENCH_JAVA_OPTS), e.g.
 #                                 --baseline HEAD with "-Xmx128m -XX:+UseSerialGC -Dtollgate.usage.mode=async" sets a
 #                                 setting against the same code
@@ -53,7 +53,12 @@ TTFB_CONCURRENCY=8
 # wrk opens every stream of the series at once: the default bulkhead queue (512) and pool (1,000 connections)
 # would refuse most of a 5,000-stream burst, which is what they are for, not what the series measures
 UPSTREAM_QUEUE=10000
-JAVA_OPTS_TG=${TOLLGATE_BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
+# the JVM options the Procfile's web process starts with (between `java` and `$JAVA_OPTS`): measure what is shipped
+JVM_DEFAULTS=$(sed -n 's/^web: java \(.*\) \$JAVA_OPTS .*/\1/p' "$ROOT/Procfile")
+[ -n "$JVM_DEFAULTS" ] || { echo "no JVM options found in the Procfile's web line" >&2; exit 1; }
+# -Xmx300m: a 512 MB dyno's heap. With 128m, 5,000 open streams (~18 KB of heap each) ran into back-to-back full
+# collections: the series then measured the collector, not the relay
+JAVA_OPTS_TG=${TOLLGATE_BENCH_JAVA_OPTS:-$JVM_DEFAULTS -Xmx300m}
 JAVA_OPTS_BASE=${TOLLGATE_BENCH_BASELINE_JAVA_OPTS:-$JAVA_OPTS_TG}
 LIMITS_JSON=${TOLLGATE_BENCH_TENANT_LIMITS:-'{"requestsPerMinute":100000000,"tokensPerMinute":1000000000}'}
 BASE=${TOLLGATE_BENCH_PORT_BASE:-19090}
@@ -186,7 +191,7 @@ start_tollgate() { # app-dir port database log jvm-options [more jvm options...]
     psql "$PGURL/postgres" -qAtc "drop database if exists $db with (force)" >/dev/null
     psql "$PGURL/postgres" -qAtc "create database $db" >/dev/null
     # shellcheck disable=SC2086
-    env DATABASE_URL="$PGURL/$db" PORT=$port TOLLGATE_ADMIN_TOKEN="$ADMIN_TOKEN" TOLLGATE_KEY_SECRET="$KEY_SECRET" \
+    env MALLOC_ARENA_MAX=2 DATABASE_URL="$PGURL/$db" PORT=$port TOLLGATE_ADMIN_TOKEN="$ADMIN_TOKEN" TOLLGATE_KEY_SECRET="$KEY_SECRET" \
         INFERENCE_URL="http://127.0.0.1:$SIM0" INFERENCE_KEY=$SIM_KEY INFERENCE_MODEL_ID=$MODEL0 \
         SLOW_URL="http://127.0.0.1:$SIM50" SLOW_KEY=$SIM_KEY SLOW_MODEL_ID=$MODEL50 \
         STREAMS_URL="http://127.0.0.1:$SIMSLOW" STREAMS_KEY=$SIM_KEY STREAMS_MODEL_ID=$MODELSLOW \
