@@ -409,7 +409,7 @@ public class ProxyHandler {
                         : replacement == StreamUsage.DROP ? null : reframe(event, replacement);
                 if (out != null && usage.finished() && recorder.mode() == UsageConfig.Mode.DURABLE) {
                     // the end marker reaches the client only once the usage row is durable (see settle)
-                    call.heldBack.appendBuffer(out);
+                    call.holdBack(out);
                 } else if (out != null) {
                     response.write(out);
                 }
@@ -432,7 +432,7 @@ public class ProxyHandler {
                 return;
             }
             call.done = true;
-            Buffer rest = call.heldBack.appendBuffer(splitter.remainder());
+            Buffer rest = call.afterHeldBack(splitter.remainder());
             settle(call, usage.tokens(), usage.finished(), () -> response.end(rest));
         });
         upstream.exceptionHandler(e -> {
@@ -733,14 +733,26 @@ public class ProxyHandler {
         long firstEventNanos;
         /** The upstream stream's break, waiting for the events buffered before it to be relayed. */
         Throwable upstreamFailure;
-        /** Durable mode: a stream's end marker, sent once the usage row is durable. */
-        final Buffer heldBack = Buffer.buffer();
+        /** Durable mode: a stream's end marker, sent once the usage row is durable; null until there is one. */
+        Buffer heldBack;
 
         Call(RoutingContext ctx, Endpoint endpoint, String requestId, long startNanos) {
             this.ctx = ctx;
             this.endpoint = endpoint;
             this.requestId = requestId;
             this.startNanos = startNanos;
+        }
+
+        void holdBack(Buffer out) {
+            if (heldBack == null) {
+                heldBack = Buffer.buffer(out.length());
+            }
+            heldBack.appendBuffer(out);
+        }
+
+        /** What is held back, then {@code rest}. */
+        Buffer afterHeldBack(Buffer rest) {
+            return heldBack == null ? rest : heldBack.appendBuffer(rest);
         }
     }
 }
