@@ -10,9 +10,10 @@
 #                 rounds as a fourth target: a change's effect as a ratio against the code before it, in one run
 #
 # environment:
-#   TOLLGATE_BENCH_JAVA_OPTS      JVM options and -D config for tollgate (default: the Procfile's web JVM options and
-#                                 -Xmx300m, the heap Heroku gives a 512 MB dyno; MALLOC_ARENA_MAX=2, Heroku's default),
-#                                 e.g. "-XX:+UseSerialGC -Xms16m -Xmx300m -Dtollgate.usage.flush-interval=100ms"
+#   TOLLGATE_BENCH_JAVA_OPTS      JVM options and -D config for tollgate (default: what a 512 MB dyno runs: the
+#                                 Procfile's web JVM options, Heroku's -Xmx300m, the Serial collector the JVM picks
+#                                 itself under 1.75 GB; MALLOC_ARENA_MAX=2, Heroku's default), e.g.
+#                                 "-XX:+UseSerialGC -Xms16m -Xmx300m -Dtollgate.usage.flush-interval=100ms"
 #   TOLLGATE_BENCH_BASELINE_JAVA_OPTS  the same for the --baseline tollgate (default: TOLLGATE_BENCH_JAVA_OPTS), e.g.
 #                                 --baseline HEAD with "-Xmx128m -XX:+UseSerialGC -Dtollgate.usage.mode=async" sets a
 #                                 setting against the same code
@@ -56,9 +57,10 @@ UPSTREAM_QUEUE=10000
 # the JVM options the Procfile's web process starts with (between `java` and `$JAVA_OPTS`): measure what is shipped
 JVM_DEFAULTS=$(sed -n 's/^web: java \(.*\) \$JAVA_OPTS .*/\1/p' "$ROOT/Procfile")
 [ -n "$JVM_DEFAULTS" ] || { echo "no JVM options found in the Procfile's web line" >&2; exit 1; }
-# -Xmx300m: a 512 MB dyno's heap. With 128m, 5,000 open streams (~18 KB of heap each) ran into back-to-back full
-# collections: the series then measured the collector, not the relay
-JAVA_OPTS_TG=${TOLLGATE_BENCH_JAVA_OPTS:-$JVM_DEFAULTS -Xmx300m}
+# -Xmx300m: a 512 MB dyno's heap (with 128m, 5,000 open streams, ~18 KB of heap each, ran into back-to-back full
+# collections: the series measured the collector, not the relay). -XX:+UseSerialGC: what the JVM picks by itself in
+# such a container; this machine has more memory, so it would pick G1
+JAVA_OPTS_TG=${TOLLGATE_BENCH_JAVA_OPTS:--XX:+UseSerialGC $JVM_DEFAULTS -Xmx300m}
 JAVA_OPTS_BASE=${TOLLGATE_BENCH_BASELINE_JAVA_OPTS:-$JAVA_OPTS_TG}
 LIMITS_JSON=${TOLLGATE_BENCH_TENANT_LIMITS:-'{"requestsPerMinute":100000000,"tokensPerMinute":1000000000}'}
 BASE=${TOLLGATE_BENCH_PORT_BASE:-19090}
