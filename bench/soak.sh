@@ -5,20 +5,25 @@
 # usage: bench/soak.sh [--minutes N] [--no-build]
 #   load: wrk, 20 connections of plain requests and 4 of streams (events 20 ms apart) against the 50 ms upstream,
 #   in one-minute slices so that each minute has its own figures. Environment as for bench/run.sh
-#   (TOLLGATE_BENCH_JAVA_OPTS, TOLLGATE_BENCH_TENANT_LIMITS, ...). Writes bench/results/<date>-<host>-soak.md.
+#   (TOLLGATE_BENCH_JAVA_OPTS, TOLLGATE_BENCH_TENANT_LIMITS, ...). Writes bench/results/<date>-<host>-soak.md, or
+#   <date>-<host>-soak-<HHMM>.md when that one exists, or --out FILE.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-MINUTES=60 BUILD_FLAG=""
+MINUTES=60 BUILD_FLAG="" OUT=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --minutes) MINUTES=$2; shift ;;
         --no-build) BUILD_FLAG=--no-build ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        --out) OUT=$2; shift ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
-OUT="$ROOT/bench/results/$(date -u +%Y-%m-%d)-$(hostname -s)-soak.md"
+if [ -z "$OUT" ]; then
+    OUT="$ROOT/bench/results/$(date -u +%Y-%m-%d)-$(hostname -s)-soak.md"
+    [ ! -e "$OUT" ] || OUT="${OUT%.md}-$(date -u +%H%M).md"
+fi
 SERVE_LOG=$(mktemp)
 "$ROOT/bench/run.sh" --serve $BUILD_FLAG >"$SERVE_LOG" 2>&1 &
 SERVE_PID=$!
@@ -41,7 +46,7 @@ field() { local v; v=$(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"); echo "${v:
     echo "# tollgate soak, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo
     echo "- commit \`$(git -C "$ROOT" rev-parse --short HEAD)\`, $MINUTES minutes; machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); $(java -version 2>&1 | head -1)"
-    echo "- tollgate as in bench/run.sh (prod profile, ${TOLLGATE_BENCH_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}, durable ledger, limits, budgets); load: 20 connections of requests + 4 of streams against the 50 ms upstream (closed loop)"
+    echo "- tollgate as in bench/run.sh (prod profile, \`$(sed -n 's/.*starting tollgate (\(.*\))$/\1/p' "$SERVE_LOG" | head -1)\`, MALLOC_ARENA_MAX=2, durable ledger, limits, budgets); load: 20 connections of requests + 4 of streams against the 50 ms upstream (closed loop)"
     echo "- RSS at start (after startup and one request): $(kb VmRSS) kB"
     echo
     echo "One row per slice of 60 s of load (a slice takes a little longer on the clock: wrk's start and end, sampling)."
