@@ -74,27 +74,40 @@ public class KeyAuthenticator {
     }
 
     /**
-     * The caller when memory can answer without asking the database (the hot path's usual case, no {@link Uni} on
-     * the way): a key confirmed recently, checked as {@link #authenticate} checks it, a refused key throwing the same
-     * 401 {@link GatewayException}. Null when only {@link #authenticate} can answer.
+     * A presented key checked for form and hashed, once per request: {@link #fromMemory} and {@link #authenticate}
+     * both take it. Throws the 401 {@link GatewayException} for a missing or malformed key.
      *
      * @param presented the key as the client sent it, or null when it sent none
      */
-    public Caller fromMemory(String presented) {
+    public PresentedKey present(String presented) {
         requireWellFormed(presented);
-        Cached cached = cache.getIfPresent(ByteBuffer.wrap(hasher.hash(presented)));
+        return new PresentedKey(ByteBuffer.wrap(hasher.hash(presented)));
+    }
+
+    /**
+     * The caller when memory can answer without asking the database (the hot path's usual case, no {@link Uni} on
+     * the way): a key confirmed recently, checked as {@link #authenticate} checks it, a refused key throwing the same
+     * 401 {@link GatewayException}. Null when only {@link #authenticate} can answer.
+     */
+    public Caller fromMemory(PresentedKey key) {
+        Cached cached = cache.getIfPresent(key.hash());
         return cached != null && fresh(cached, clock.instant()) ? checked(cached.caller()) : null;
     }
 
     /** @param presented the key as the client sent it, or null when it sent none */
     public Uni<Caller> authenticate(String presented) {
+        PresentedKey key;
         try {
-            requireWellFormed(presented);
+            key = present(presented);
         } catch (GatewayException e) {
             return Uni.createFrom().failure(e);
         }
-        byte[] hash = hasher.hash(presented);
-        ByteBuffer cacheKey = ByteBuffer.wrap(hash);
+        return authenticate(key);
+    }
+
+    /** The caller, from memory when it is fresh there, else from the database (or the cache during an outage). */
+    public Uni<Caller> authenticate(PresentedKey key) {
+        ByteBuffer cacheKey = key.hash();
         Cached cached = cache.getIfPresent(cacheKey);
         java.time.Instant now = clock.instant();
         boolean known = cached != null && cached.caller().state() != Caller.State.UNKNOWN;
@@ -108,7 +121,7 @@ public class KeyAuthenticator {
             return check(cached.caller());
         }
         long startEpoch = epoch.get();
-        return callers.findByHash(hash)
+        return callers.findByHash(cacheKey.array())
                 .onFailure().recoverWithUni(e -> {
                     lookupFailedAt = clock.instant();
                     if (graceful) {
@@ -129,6 +142,10 @@ public class KeyAuthenticator {
                     }
                     return check(caller);
                 });
+    }
+
+    /** A well-formed presented key's hash (the cache's key, and what the database stores). */
+    public record PresentedKey(ByteBuffer hash) {
     }
 
     /** A resolved key and when the database last confirmed it. */

@@ -144,10 +144,11 @@ public class ProxyHandler {
      * the answer comes back on the request's event loop, where its Call lives.
      */
     private void authenticate(Call call, Buffer body) {
-        String presented = presentedKey(call.ctx.request());
+        KeyAuthenticator.PresentedKey key;
         Caller known;
         try {
-            known = authenticator.fromMemory(presented);
+            key = authenticator.present(presentedKey(call.ctx.request()));
+            known = authenticator.fromMemory(key);
             if (known != null && !budgets.passesFromMemory(known.tenantId(), known.keyId())) {
                 known = null;
             }
@@ -159,7 +160,7 @@ public class ProxyHandler {
             authenticated(call, body, known);
             return;
         }
-        EventLoops.backToCurrent(authenticator.authenticate(presented)
+        EventLoops.backToCurrent(authenticator.authenticate(key)
                 .call(caller -> budgets.check(caller.tenantId(), caller.keyId())))
                 .subscribe().with(caller -> authenticated(call, body, caller), failure -> fail(call, failure));
     }
