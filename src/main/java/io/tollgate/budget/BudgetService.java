@@ -83,23 +83,25 @@ public class BudgetService {
     public boolean passesFromMemory(UUID tenantId, UUID keyId) {
         Budget tenant = limits.getIfPresent(tenantId);
         Budget key = limits.getIfPresent(keyId);
-        if (tenant == null || key == null) {
-            return false;
-        }
-        if (tenant.none() && key.none()) {
+        return tenant != null && key != null
+                && passesFromMemory(tenantId, "tenant", tenant, tenantId, null)
+                && passesFromMemory(keyId, "API key", key, tenantId, keyId);
+    }
+
+    /**
+     * One subject's part of {@link #passesFromMemory(UUID, UUID)}: false when its spend is not cached.
+     *
+     * @param keyId the key whose spend counts, or null for the tenant's
+     */
+    private boolean passesFromMemory(UUID subject, String kind, Budget budget, UUID tenantId, UUID keyId) {
+        if (budget.none()) {
             return true;
         }
-        Spend tenantSpend = tenant.none() ? null : spends.getIfPresent(new SpendKey(tenantId, null));
-        Spend keySpend = key.none() ? null : spends.getIfPresent(new SpendKey(tenantId, keyId));
-        if ((!tenant.none() && tenantSpend == null) || (!key.none() && keySpend == null)) {
+        Spend spend = spends.getIfPresent(new SpendKey(tenantId, keyId));
+        if (spend == null) {
             return false;
         }
-        if (tenantSpend != null) {
-            judge(tenantId, "tenant", tenant, tenantSpend);
-        }
-        if (keySpend != null) {
-            judge(keyId, "API key", key, keySpend);
-        }
+        judge(subject, kind, budget, spend);
         return true;
     }
 
