@@ -74,9 +74,11 @@ class ContainerImageTest {
         String web = Procfile.read().command("web");
         Matcher options = Pattern.compile("^java (.*?) \\$JAVA_OPTS ").matcher(web);
         assertTrue(options.find(), "the web process gives its JVM options before $JAVA_OPTS: " + web);
+        List<String> envs = instructions(Files.readString(JVM), "ENV");
+        Pattern javaOptions = Pattern.compile("^(GC_CONTAINER_OPTIONS|JAVA_OPTS_APPEND)=\"(.*)\"$");
         List<String> image = new ArrayList<>();
-        for (String env : instructions(Files.readString(JVM), "ENV")) {
-            Matcher value = Pattern.compile("^(GC_CONTAINER_OPTIONS|JAVA_OPTS_APPEND)=\"(.*)\"$").matcher(env);
+        for (String env : envs) {
+            Matcher value = javaOptions.matcher(env);
             if (value.find()) {
                 image.addAll(List.of(value.group(2).split(" ")));
             }
@@ -84,7 +86,7 @@ class ContainerImageTest {
         for (String option : options.group(1).split(" ")) {
             assertTrue(image.contains(option), "the image's run-java.sh options lack the Procfile's " + option + ": " + image);
         }
-        assertTrue(instructions(Files.readString(JVM), "ENV").contains("MALLOC_ARENA_MAX=2"),
+        assertTrue(envs.contains("MALLOC_ARENA_MAX=2"),
                 "two malloc arenas, Heroku's default for new apps");
     }
 
