@@ -2,6 +2,8 @@ package io.tollgate.upstream;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -12,6 +14,7 @@ import jakarta.enterprise.util.TypeLiteral;
 
 import org.jboss.logging.Logger;
 
+import io.netty.util.concurrent.EventExecutor;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
@@ -43,7 +46,9 @@ public class UpstreamClient {
     };
 
     private final Vertx vertx;
-    private final HttpClient client;
+    private final EventExecutor[] loops;
+    private final HttpClient[] loopClients;
+    private final HttpClient offLoopClient;
     private final UpstreamPolicyConfig config;
     private final UpstreamMetrics metrics;
     private final Clock clock;
@@ -72,7 +77,20 @@ public class UpstreamClient {
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false)
                 .setConnectTimeout((int) config.connectTimeout().toMillis());
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerUpstream()));
+        // One client per event loop, each used only from its loop, so that its connections live on that loop: a
+        // shared pool hands a request whichever idle connection it finds, and when that connection's loop is not the
+        // request's, every write and every event of the answer crosses between the two threads' task queues. The
+        // connection limit is split between the loops; callers off the loops get a client of their own.
+        List<EventExecutor> executors = new ArrayList<>();
+        vertx.nettyEventLoopGroup().forEach(executors::add);
+        this.loops = executors.toArray(EventExecutor[]::new);
+        int perLoop = Math.max(1, (config.maxConnectionsPerUpstream() + loops.length - 1) / Math.max(1, loops.length));
+        this.loopClients = new HttpClient[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            loopClients[i] = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(perLoop));
+        }
+        this.offLoopClient = vertx.createHttpClient(options,
+                new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerUpstream()));
     }
 
     /**
@@ -123,7 +141,7 @@ public class UpstreamClient {
         // The first-byte timeout is a timer of its own, not the connection's idle timeout: when it fires, the reset
         // it causes can surface as "connection closed", which would be retried like a reset; a stall never is.
         boolean[] timedOut = { false };
-        Future<UpstreamExchange> future = onContext(context, () -> client.request(options)).compose(request -> {
+        Future<UpstreamExchange> future = onContext(context, () -> client().request(options)).compose(request -> {
             long timer = vertx.setTimer(policy.firstByteTimeout().toMillis(), id -> {
                 timedOut[0] = true;
                 LOG.debugf("Upstream %s: no first byte within %s, resetting", upstream.name(), policy.firstByteTimeout());
@@ -165,6 +183,16 @@ public class UpstreamClient {
         Promise<T> promise = Promise.promise();
         context.runOnContext(v -> action.get().onComplete(promise));
         return promise.future();
+    }
+
+    /** The client of the event loop this runs on; off the loops, the shared one. */
+    private HttpClient client() {
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i].inEventLoop()) {
+                return loopClients[i];
+            }
+        }
+        return offLoopClient;
     }
 
     private Guarded guard(Upstream upstream) {
@@ -211,6 +239,9 @@ public class UpstreamClient {
 
     @PreDestroy
     void close() {
-        client.close();
+        for (HttpClient client : loopClients) {
+            client.close();
+        }
+        offLoopClient.close();
     }
 }
