@@ -68,4 +68,16 @@ class SseEventSplitterTest {
         assertEquals(1, events.size());
         assertEquals("a\nb", events.get(0).data());
     }
+
+    @Test
+    void eventsKeepTheirBytesWhileLaterChunksArrive() {
+        feed("data: one\n\ndata: tw");
+        feed("o\n\ndata: x\ndata: y\ndata: z\n\ndata: fo");
+        feed("ur\n\n");
+        assertEquals(4, events.size());
+        assertEquals(List.of("one", "two", "x\ny\nz", "four"), events.stream().map(SseEvent::data).toList());
+        assertEquals("data: one\n\n|data: two\n\n|data: x\ndata: y\ndata: z\n\n|data: four\n\n",
+                String.join("|", events.stream().map(e -> e.raw().toString(StandardCharsets.UTF_8)).toList()));
+        assertEquals(0, splitter.remainder().length());
+    }
 }
