@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Warm A/B of two tollgates running side by side: this checkout against --baseline REV (another commit, or the same
+# commit with other JVM options), both started by `bench/run.sh --serve`, both warmed up, then measured in
+# alternating order, round by round, so each round's ratio holds on a noisy machine. Quicker than a full run with
+# --baseline (~10 min) and, unlike --quick, with both JITs warm. See README.md, "Performance".
+#
+# usage: bench/ab.sh --baseline REV [--rounds N] [--label NAME] [--out FILE]
+#
+# Per round: 10 s at saturation against the 0 ms upstream (CPU per request from /proc/<pid>/stat), then 10 s with 25
+# connections against the 50 ms upstream, the simulator directly first (what "added" is taken against). After the
+# rounds: 1,000 concurrent streams (24 events 500 ms apart) twice per tollgate, in the order base, this, this, base,
+# so both have one run on a warm simulator. RSS is VmRSS read after each measurement.
+# environment: as bench/run.sh (TOLLGATE_BENCH_JAVA_OPTS, TOLLGATE_BENCH_BASELINE_JAVA_OPTS, ...)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROUNDS=6 LABEL="" OUT="" BASELINE=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --baseline) BASELINE=$2; shift ;;
+        --rounds) ROUNDS=$2; shift ;;
+        --label) LABEL=$2; shift ;;
+        --out) OUT=$2; shift ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        *) echo "unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+[ -n "$BASELINE" ] || { echo "--baseline REV is required" >&2; exit 2; }
+LABEL=${LABEL:-$(git -C "$ROOT" rev-parse --short HEAD)-vs-$BASELINE}
+OUT=${OUT:-$ROOT/bench/results/$(date -u +%F)-$(hostname -s)-ab-$LABEL.md}
+RAW=${OUT%.md}.raw.txt
+SERVE_LOG=$(mktemp /tmp/tollgate-ab.XXXXXX)
+
+log() { echo "[ab $(date -u +%H:%M:%S)] $*" >&2; }
+
+"$ROOT/bench/run.sh" --serve --baseline "$BASELINE" >"$SERVE_LOG" 2>&1 &
+SERVE_PID=$!
+trap 'kill $TG_PID $BASE_PID 2>/dev/null || true; wait $SERVE_PID 2>/dev/null || true; rm -f "$SERVE_LOG"' EXIT
+TG_PID="" BASE_PID=""
+for _ in $(seq 1 600); do
+    grep -q "^baseline " "$SERVE_LOG" && break
+    kill -0 $SERVE_PID 2>/dev/null || { cat "$SERVE_LOG" >&2; exit 1; }
+    sleep 1
+done
+field() { sed -n "$1" "$SERVE_LOG" | head -1; }
+TG=$(field '/^simulator/s/.*tollgate :\([0-9]*\) (pid [0-9]*).*/\1/p')
+TG_PID=$(field '/^simulator/s/.*tollgate :[0-9]* (pid \([0-9]*\)).*/\1/p')
+SIM50=$(field 's/.*:\([0-9]*\) (50 ms).*/\1/p')
+TG_KEY=$(field 's/^tollgate key: \([^ ]*\) .*/\1/p')
+SIM_KEY=$(field 's/.*simulator key: \([^ ]*\) .*/\1/p')
+BASE_PORT=$(field 's/^baseline .*tollgate :\([0-9]*\) (pid [0-9]*).*/\1/p')
+BASE_PID=$(field 's/^baseline .*tollgate :[0-9]* (pid \([0-9]*\)).*/\1/p')
+BASE_KEY=$(field 's/^baseline .*key \([^ ]*\).*/\1/p')
+BASE_COMMIT=$(field 's/^baseline \([^:]*\):.*/\1/p')
+log "this checkout :$TG (pid $TG_PID), baseline $BASE_COMMIT :$BASE_PORT (pid $BASE_PID)"
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_mib() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }
+measure() { # phase target connections seconds model stream
+    local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} port key pid before after result
+    case $target in
+        this) port=$TG key=$TG_KEY pid=$TG_PID ;;
+        base) port=$BASE_PORT key=$BASE_KEY pid=$BASE_PID ;;
+        sim) port=$SIM50 key=$SIM_KEY pid="" ;;
+    esac
+    before=$([ -z "$pid" ] || ticks "$pid")
+    result=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 30s -s "$ROOT/bench/lua/chat.lua" "http://127.0.0.1:$port" \
+        -- "$key" "$model" "$stream" 0 2>&1 | grep '^RESULT' || true)
+    after=$([ -z "$pid" ] || ticks "$pid")
+    echo "$phase target=$target ${result#RESULT } cpu_ticks=$([ -z "$pid" ] || echo $((after - before))) hz=$(getconf CLK_TCK) rss_mib=$([ -z "$pid" ] || rss_mib "$pid")" >>"$RAW"
+}
+
+: >"$RAW"
+log "warming up both (2 x 20 s each)"
+for _ in 1 2; do
+    measure warmup this 32 20 claude-4-5-haiku
+    measure warmup base 32 20 claude-4-5-haiku
+done
+for round in $(seq 1 "$ROUNDS"); do
+    log "round $round/$ROUNDS"
+    order="this base"
+    [ $((round % 2)) = 1 ] || order="base this"
+    for t in $order; do measure saturation "$t" 32 10 claude-4-5-haiku; done
+    measure latency sim 25 10 claude-4-5-sonnet
+    for t in $order; do measure latency "$t" 25 10 claude-4-5-sonnet; done
+done
+log "1,000 concurrent streams, twice each"
+for t in base this this base; do measure streams "$t" 1000 16 claude-4-sonnet true; done
+
+python3 - "$RAW" "$OUT" "$(git -C "$ROOT" rev-parse --short HEAD)" "$BASE_COMMIT" "$ROUNDS" \
+    "${TOLLGATE_BENCH_JAVA_OPTS:-run.sh default: the Procfile web options}" "${TOLLGATE_BENCH_BASELINE_JAVA_OPTS:-the same}" <<'EOF'
+import re, statistics as st, sys, platform, datetime, os
+raw, out, this, base, rounds, opts, base_opts = sys.argv[1:8]
+rows = []
+for line in open(raw):
+    r = dict(re.findall(r'(\w+)=(\S+)', line)); r['phase'] = line.split()[0]; rows.append(r)
+def series(phase, target, f):
+    return [float(r[f]) for r in rows if r['phase'] == phase and r['target'] == target and r.get(f)]
+def cpu(phase, target):
+    return [int(r['cpu_ticks']) * 1e6 / int(r['hz']) / max(1, int(r['requests']))
+            for r in rows if r['phase'] == phase and r['target'] == target]
+med = lambda v: st.median(v) if v else float('nan')
+rng = lambda v, f='{:.0f}': (f.format(min(v)) + '–' + f.format(max(v))) if v else '—'
+sim = series('latency', 'sim', 'p50_us')
+added = {t: [(x - y) / 1000 for x, y in zip(series('latency', t, 'p50_us'), sim)] for t in ('this', 'base')}
+ratio = [x / y for x, y in zip(cpu('saturation', 'this'), cpu('saturation', 'base'))]
+lat_ratio = [x / y for x, y in zip(cpu('latency', 'this'), cpu('latency', 'base'))]
+streams = {t: [r for r in rows if r['phase'] == 'streams' and r['target'] == t] for t in ('this', 'base')}
+lines = [f"# tollgate warm A/B: `{this}` against `{base}`, {datetime.datetime.utcnow():%Y-%m-%dT%H:%MZ}", "",
+    f"- machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}; load average before the summary: {open('/proc/loadavg').read().split()[0]}",
+    f"- `bench/ab.sh`: both tollgates running side by side (`bench/run.sh --serve --baseline`), 2 x 20 s warm-up each, then {rounds} rounds in alternating order",
+    f"- JVM options: this `{opts}`; baseline `{base_opts}`", "",
+    "| | baseline | this | this / baseline, per round |", "|---|---:|---:|---:|",
+    f"| CPU per request at saturation, µs (median; range) | {med(cpu('saturation','base')):.0f} ({rng(cpu('saturation','base'))}) | {med(cpu('saturation','this')):.0f} ({rng(cpu('saturation','this'))}) | {med(ratio):.2f}× ({rng(ratio, '{:.2f}')}) |",
+    f"| requests/s at saturation | {med(series('saturation','base','requests'))/10:,.0f} | {med(series('saturation','this','requests'))/10:,.0f} | |",
+    f"| CPU per request at ~450 req/s (50 ms upstream), µs | {med(cpu('latency','base')):.0f} ({rng(cpu('latency','base'))}) | {med(cpu('latency','this')):.0f} ({rng(cpu('latency','this'))}) | {med(lat_ratio):.2f}× ({rng(lat_ratio, '{:.2f}')}) |",
+    f"| added p50 against the simulator direct, ms (median; range) | {med(added['base']):.2f} ({rng(added['base'], '{:.2f}')}) | {med(added['this']):.2f} ({rng(added['this'], '{:.2f}')}) | |",
+    f"| p99 at ~450 req/s, ms (simulator direct: {med(series('latency','sim','p99_us'))/1000:.1f}) | {med(series('latency','base','p99_us'))/1000:.1f} | {med(series('latency','this','p99_us'))/1000:.1f} | |",
+    f"| RSS under load, MiB (range over the rounds) | {rng(series('saturation','base','rss_mib') + series('latency','base','rss_mib'))} | {rng(series('saturation','this','rss_mib') + series('latency','this','rss_mib'))} | |",
+]
+for i, label in ((0, 'baseline 1st (simulator cold), this 2nd'), (1, 'this 3rd, baseline 4th')):
+    if len(streams['base']) > i and len(streams['this']) > i:
+        b, t = streams['base'][i], streams['this'][i]
+        c = lambda r: int(r['cpu_ticks']) * 1000 / int(r['hz']) / max(1, int(r['requests']))
+        lines.append(f"| 1,000 streams, {label}: p50 duration s / CPU per stream ms / RSS MiB | {float(b['p50_us'])/1e6:.2f} / {c(b):.2f} / {b['rss_mib']} | {float(t['p50_us'])/1e6:.2f} / {c(t):.2f} / {t['rss_mib']} | |")
+lines += ["", f"Raw figures: `{os.path.basename(raw)}`.", ""]
+open(out, 'w').write('\n'.join(lines))
+print('\n'.join(lines))
+EOF
+log "written to $OUT"
