@@ -1,0 +1,121 @@
+package io.tollgate.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.tollgate.support.Gateway;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.impl.ConnectionBase;
+
+/**
+ * Exchanges with the simulator over real sockets, opened from every event loop in turn: each must ride a connection
+ * that lives on the loop of its request, or the answer's events cross between threads.
+ */
+@QuarkusTest
+class UpstreamClientTest {
+
+    @Inject
+    Gateway gateway;
+    @Inject
+    UpstreamRegistry registry;
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void anExchangeRidesAConnectionOfItsRequestsEventLoop() throws Exception {
+        Upstream upstream = registry.defaultUpstream().orElseThrow();
+        List<Context> contexts = oneContextPerEventLoop();
+        assertTrue(contexts.size() >= 2, "needs two event loops or more, found " + contexts.size());
+        List<String> mismatches = new ArrayList<>();
+        int exchanges = 0;
+        // several rounds: from the second on, every loop's request finds idle connections made by the other loops
+        for (int round = 0; round < 4; round++) {
+            List<CompletableFuture<String>> calls = new ArrayList<>();
+            for (Context context : contexts) {
+                calls.add(exchangeOn(context, upstream));
+            }
+            for (CompletableFuture<String> call : calls) {
+                String mismatch = call.get(10, TimeUnit.SECONDS);
+                exchanges++;
+                if (mismatch != null) {
+                    mismatches.add(mismatch);
+                }
+            }
+        }
+        assertEquals(4 * contexts.size(), exchanges);
+        assertEquals(List.of(), mismatches);
+    }
+
+    /**
+     * A context on each event loop. Vert.x gives a thread outside it one context for good, so each is made from a new
+     * thread (the loops are handed out in turn) until every loop has one.
+     */
+    private List<Context> oneContextPerEventLoop() throws Exception {
+        int loops = 0;
+        for (var ignored : vertx.nettyEventLoopGroup()) {
+            loops++;
+        }
+        Map<Thread, Context> byThread = new LinkedHashMap<>();
+        for (int tries = 0; byThread.size() < loops && tries < 8 * loops; tries++) {
+            CompletableFuture<Context> made = new CompletableFuture<>();
+            Thread maker = new Thread(() -> made.complete(vertx.getOrCreateContext()));
+            maker.start();
+            Context context = made.get(10, TimeUnit.SECONDS);
+            CompletableFuture<Thread> thread = new CompletableFuture<>();
+            context.runOnContext(v -> thread.complete(Thread.currentThread()));
+            byThread.putIfAbsent(thread.get(10, TimeUnit.SECONDS), context);
+        }
+        return new ArrayList<>(byThread.values());
+    }
+
+    /** Opens one exchange on {@code context} and reads its answer; null when its connection is on that loop. */
+    private CompletableFuture<String> exchangeOn(Context context, Upstream upstream) {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add("Authorization", "Bearer " + upstream.key())
+                .add("Content-Type", "application/json");
+        Buffer body = Buffer.buffer("{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        context.runOnContext(v -> {
+            Thread requestThread = Thread.currentThread();
+            gateway.upstreams().open(upstream, HttpMethod.POST, "/v1/chat/completions", headers, body,
+                    new UpstreamClient.Attempts(), "req_loop_test").subscribe().with(exchange -> {
+                        // the connection's own event loop: not on Vert.x's public API, so read from its channel
+                        var connection = (ConnectionBase) exchange.request().connection();
+                        System.out.println("DBG " + requestThread.getName() + " conn=" + System.identityHashCode(connection)
+                                + " loop=" + connection.channel().eventLoop() + " same="
+                                + connection.channel().eventLoop().inEventLoop(requestThread));
+                        String mismatch = connection.channel().eventLoop().inEventLoop(requestThread) ? null
+                                : "request on " + requestThread.getName() + ", connection on another loop";
+                        exchange.response().body().onComplete(done -> {
+                            exchange.finished();
+                            if (done.failed()) {
+                                result.completeExceptionally(done.cause());
+                            } else if (exchange.response().statusCode() != 200) {
+                                result.completeExceptionally(new AssertionError(
+                                        "upstream answered " + exchange.response().statusCode() + ": " + done.result()));
+                            } else {
+                                result.complete(mismatch);
+                            }
+                        });
+                        exchange.response().resume();
+                    }, result::completeExceptionally);
+        });
+        return result;
+    }
+}
