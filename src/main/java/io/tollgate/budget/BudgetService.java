@@ -83,17 +83,16 @@ public class BudgetService {
     public boolean passesFromMemory(UUID tenantId, UUID keyId) {
         Budget tenant = limits.getIfPresent(tenantId);
         Budget key = limits.getIfPresent(keyId);
-        return tenant != null && key != null
-                && passesFromMemory(tenantId, "tenant", tenant, tenantId, null)
-                && passesFromMemory(keyId, "API key", key, tenantId, keyId);
+        return tenant != null && key != null && passesFromMemory(tenant, tenantId, null)
+                && passesFromMemory(key, tenantId, keyId);
     }
 
     /**
-     * One subject's part of {@link #passesFromMemory(UUID, UUID)}: false when its spend is not cached.
+     * One budget's part of {@link #passesFromMemory(UUID, UUID)}: false when its spend is not cached.
      *
-     * @param keyId the key whose spend counts, or null for the tenant's
+     * @param keyId the key whose budget and spend these are, or null for the tenant's
      */
-    private boolean passesFromMemory(UUID subject, String kind, Budget budget, UUID tenantId, UUID keyId) {
+    private boolean passesFromMemory(Budget budget, UUID tenantId, UUID keyId) {
         if (budget.none()) {
             return true;
         }
@@ -101,7 +100,7 @@ public class BudgetService {
         if (spend == null) {
             return false;
         }
-        judge(subject, kind, budget, spend);
+        judge(keyId == null ? tenantId : keyId, keyId == null ? "tenant" : "API key", budget, spend);
         return true;
     }
 
