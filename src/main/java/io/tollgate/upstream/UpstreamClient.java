@@ -84,7 +84,7 @@ public class UpstreamClient {
         List<EventExecutor> executors = new ArrayList<>();
         vertx.nettyEventLoopGroup().forEach(executors::add);
         this.loops = executors.toArray(EventExecutor[]::new);
-        int perLoop = Math.max(1, (config.maxConnectionsPerUpstream() + loops.length - 1) / Math.max(1, loops.length));
+        int perLoop = Math.max(1, (config.maxConnectionsPerUpstream() + loops.length - 1) / loops.length);
         this.loopClients = new HttpClient[loops.length];
         for (int i = 0; i < loops.length; i++) {
             loopClients[i] = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(perLoop));
