@@ -34,35 +34,28 @@ SERVE_LOG=$(mktemp /tmp/tollgate-ab.XXXXXX)
 
 log() { echo "[ab $(date -u +%H:%M:%S)] $*" >&2; }
 
-"$ROOT/bench/run.sh" --serve --baseline "$BASELINE" >"$SERVE_LOG" 2>&1 &
+SERVE_ENV=$SERVE_LOG.env
+"$ROOT/bench/run.sh" --serve --serve-env "$SERVE_ENV" --baseline "$BASELINE" >"$SERVE_LOG" 2>&1 &
 SERVE_PID=$!
-trap 'kill $TG_PID $BASE_PID 2>/dev/null || true; wait $SERVE_PID 2>/dev/null || true; rm -f "$SERVE_LOG"' EXIT
 TG_PID="" BASE_PID=""
+trap 'kill $TG_PID $BASE_PID 2>/dev/null || true; wait $SERVE_PID 2>/dev/null || true; rm -f "$SERVE_LOG" "$SERVE_ENV"' EXIT
 for _ in $(seq 1 600); do
-    grep -q "^baseline " "$SERVE_LOG" && break
+    [ ! -e "$SERVE_ENV" ] || break
     kill -0 $SERVE_PID 2>/dev/null || { cat "$SERVE_LOG" >&2; exit 1; }
     sleep 1
 done
-field() { sed -n "$1" "$SERVE_LOG" | head -1; }
-TG=$(field '/^simulator/s/.*tollgate :\([0-9]*\) (pid [0-9]*).*/\1/p')
-TG_PID=$(field '/^simulator/s/.*tollgate :[0-9]* (pid \([0-9]*\)).*/\1/p')
-SIM50=$(field 's/.*:\([0-9]*\) (50 ms).*/\1/p')
-TG_KEY=$(field 's/^tollgate key: \([^ ]*\) .*/\1/p')
-SIM_KEY=$(field 's/.*simulator key: \([^ ]*\) .*/\1/p')
-BASE_PORT=$(field 's/^baseline .*tollgate :\([0-9]*\) (pid [0-9]*).*/\1/p')
-BASE_PID=$(field 's/^baseline .*tollgate :[0-9]* (pid \([0-9]*\)).*/\1/p')
-BASE_KEY=$(field 's/^baseline .*key \([^ ]*\).*/\1/p')
-BASE_COMMIT=$(field 's/^baseline \([^:]*\):.*/\1/p')
-log "this checkout :$TG (pid $TG_PID), baseline $BASE_COMMIT :$BASE_PORT (pid $BASE_PID)"
+# shellcheck disable=SC1090
+. "$SERVE_ENV"
+log "this checkout :$TG_PORT (pid $TG_PID), baseline $BASE_COMMIT :$BASE_PORT (pid $BASE_PID)"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mib() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }
 measure() { # phase target connections seconds model stream
     local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} port key pid before after result
     case $target in
-        this) port=$TG key=$TG_KEY pid=$TG_PID ;;
+        this) port=$TG_PORT key=$TG_KEY pid=$TG_PID ;;
         base) port=$BASE_PORT key=$BASE_KEY pid=$BASE_PID ;;
-        sim) port=$SIM50 key=$SIM_KEY pid="" ;;
+        sim) port=$SIM50_PORT key=$SIM_KEY pid="" ;;
     esac
     before=$([ -z "$pid" ] || ticks "$pid")
     result=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 30s -s "$ROOT/bench/lua/chat.lua" "http://127.0.0.1:$port" \
@@ -74,19 +67,19 @@ measure() { # phase target connections seconds model stream
 : >"$RAW"
 log "warming up both (2 x 20 s each)"
 for _ in 1 2; do
-    measure warmup this 32 20 claude-4-5-haiku
-    measure warmup base 32 20 claude-4-5-haiku
+    measure warmup this 32 20 "$MODEL0"
+    measure warmup base 32 20 "$MODEL0"
 done
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS"
     order="this base"
     [ $((round % 2)) = 1 ] || order="base this"
-    for t in $order; do measure saturation "$t" 32 10 claude-4-5-haiku; done
-    measure latency sim 25 10 claude-4-5-sonnet
-    for t in $order; do measure latency "$t" 25 10 claude-4-5-sonnet; done
+    for t in $order; do measure saturation "$t" 32 10 "$MODEL0"; done
+    measure latency sim 25 10 "$MODEL50"
+    for t in $order; do measure latency "$t" 25 10 "$MODEL50"; done
 done
 log "1,000 concurrent streams, twice each"
-for t in base this this base; do measure streams "$t" 1000 16 claude-4-sonnet true; done
+for t in base this this base; do measure streams "$t" 1000 16 "$MODELSLOW" true; done
 
 python3 - "$RAW" "$OUT" "$(git -C "$ROOT" rev-parse --short HEAD)" "$BASE_COMMIT" "$ROUNDS" \
     "${TOLLGATE_BENCH_JAVA_OPTS:-run.sh default: the Procfile web options}" "${TOLLGATE_BENCH_BASELINE_JAVA_OPTS:-the same}" <<'EOF'

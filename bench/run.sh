@@ -4,7 +4,8 @@
 #
 # usage: bench/run.sh [--quick] [--rounds N] [--seconds S] [--no-build] [--no-install] [--jfr] [--out FILE]
 #                     [--baseline REV]
-#        bench/run.sh --serve [--no-build] [--jfr]   start everything, print the ports and key, wait (for profiling)
+#        bench/run.sh --serve [--no-build] [--jfr] [--serve-env FILE]   start everything, print the ports and key, wait
+#                 (for profiling); with --serve-env, also write them to FILE as shell variables (soak.sh, ab.sh)
 #
 # --baseline REV  also builds the commit REV (a git worktree) and runs it as a second tollgate, measured in the same
 #                 rounds as a fourth target: a change's effect as a ratio against the code before it, in one run
@@ -24,7 +25,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH="$ROOT/bench"
-SERVE=0 QUICK=0 ROUNDS="" SECONDS_PER_RUN="" BUILD=1 INSTALL=1 JFR=0 OUT="" BASELINE=""
+SERVE=0 SERVE_ENV="" QUICK=0 ROUNDS="" SECONDS_PER_RUN="" BUILD=1 INSTALL=1 JFR=0 OUT="" BASELINE=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
@@ -34,6 +35,7 @@ while [ $# -gt 0 ]; do
         --no-install) INSTALL=0 ;;
         --jfr) JFR=1 ;;
         --serve) SERVE=1 ;;
+        --serve-env) SERVE_ENV=$2; shift ;;
         --out) OUT=$2; shift ;;
         --baseline) BASELINE=$2; shift ;;
         -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
@@ -260,6 +262,14 @@ if [ "$SERVE" = 1 ]; then
     echo "tollgate key: $TG_KEY   simulator key: $SIM_KEY   admin token: $ADMIN_TOKEN   work dir: $WORK"
     echo "e.g. wrk -c32 -d10s -s bench/lua/chat.lua http://127.0.0.1:$TG -- $TG_KEY $MODEL0"
     [ -z "$BASELINE" ] || echo "baseline $BASELINE_COMMIT: tollgate :$TGB (pid $TGB_PID), key $TGB_KEY"
+    if [ -n "$SERVE_ENV" ]; then # written whole, then moved: a reader never sees half of it
+        {
+            echo "TG_PORT=$TG TG_PID=$TG_PID TG_KEY=$TG_KEY SIM_KEY=$SIM_KEY SIM50_PORT=$SIM50"
+            echo "MODEL0=$MODEL0 MODEL50=$MODEL50 MODELSLOW=$MODELSLOW"
+            [ -z "$BASELINE" ] || echo "BASE_PORT=$TGB BASE_PID=$TGB_PID BASE_KEY=$TGB_KEY BASE_COMMIT=$BASELINE_COMMIT"
+        } >"$SERVE_ENV.tmp"
+        mv "$SERVE_ENV.tmp" "$SERVE_ENV"
+    fi
     wait "$TG_PID" || true
     exit 0
 fi

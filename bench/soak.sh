@@ -25,18 +25,18 @@ if [ -z "$OUT" ]; then
     [ ! -e "$OUT" ] || OUT="${OUT%.md}-$(date -u +%H%M).md"
 fi
 SERVE_LOG=$(mktemp)
-"$ROOT/bench/run.sh" --serve $BUILD_FLAG >"$SERVE_LOG" 2>&1 &
+SERVE_ENV=$SERVE_LOG.env
+"$ROOT/bench/run.sh" --serve --serve-env "$SERVE_ENV" $BUILD_FLAG >"$SERVE_LOG" 2>&1 &
 SERVE_PID=$!
-trap 'kill $SERVE_PID 2>/dev/null; pkill -P $SERVE_PID 2>/dev/null || true; rm -f "$SERVE_LOG"' EXIT
+trap 'kill $SERVE_PID 2>/dev/null; pkill -P $SERVE_PID 2>/dev/null || true; rm -f "$SERVE_LOG" "$SERVE_ENV"' EXIT
 for _ in $(seq 1 600); do
-    grep -q '^tollgate key:' "$SERVE_LOG" && break
+    [ ! -e "$SERVE_ENV" ] || break
     kill -0 $SERVE_PID 2>/dev/null || { cat "$SERVE_LOG" >&2; exit 1; }
     sleep 1
 done
-TG_PORT=$(grep -o 'tollgate :[0-9]*' "$SERVE_LOG" | grep -o '[0-9]*$')
-TG_PID=$(grep -o '(pid [0-9]*)' "$SERVE_LOG" | grep -o '[0-9]*')
-KEY=$(grep -o 'tollgate key: [^ ]*' "$SERVE_LOG" | awk '{print $3}')
-MODEL50=$(grep -o 'MODEL50=[^ ]*' "$ROOT/bench/run.sh" | head -1 | cut -d= -f2)
+# shellcheck disable=SC1090
+. "$SERVE_ENV"
+KEY=$TG_KEY
 kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$TG_PID/status"; }
 ticks() { awk '{print $14 + $15}' "/proc/$TG_PID/stat"; }
 HZ=$(getconf CLK_TCK)
