@@ -77,7 +77,12 @@ public class Gateway {
     public Row usageRow(String requestId) {
         Row[] found = new Row[1];
         await("usage row " + requestId, () -> {
-            recorder.flushAll().await().atMost(Duration.ofSeconds(5));
+            try {
+                recorder.flushAll().await().atMost(Duration.ofSeconds(5));
+            } catch (IllegalStateException e) {
+                // the spool holds rows a replay running beside this one has not finished with: not yet, poll again
+                return false;
+            }
             var rows = pool.preparedQuery("select * from usage_event where request_id = $1")
                     .execute(Tuple.of(requestId)).await().atMost(Duration.ofSeconds(5));
             if (rows.size() == 1) {
