@@ -30,22 +30,13 @@ done
 LABEL=${LABEL:-$(git -C "$ROOT" rev-parse --short HEAD)-vs-$BASELINE}
 OUT=${OUT:-$ROOT/bench/results/$(date -u +%F)-$(hostname -s)-ab-$LABEL.md}
 RAW=${OUT%.md}.raw.txt
-SERVE_LOG=$(mktemp /tmp/tollgate-ab.XXXXXX)
-
 log() { echo "[ab $(date -u +%H:%M:%S)] $*" >&2; }
 
-SERVE_ENV=$SERVE_LOG.env
-"$ROOT/bench/run.sh" --serve --serve-env "$SERVE_ENV" --baseline "$BASELINE" >"$SERVE_LOG" 2>&1 &
-SERVE_PID=$!
-TG_PID="" BASE_PID=""
+TG_PID="" BASE_PID="" SERVE_PID="" SERVE_LOG="" SERVE_ENV=""
 trap 'kill $TG_PID $BASE_PID 2>/dev/null || true; wait $SERVE_PID 2>/dev/null || true; rm -f "$SERVE_LOG" "$SERVE_ENV"' EXIT
-for _ in $(seq 1 600); do
-    [ ! -e "$SERVE_ENV" ] || break
-    kill -0 $SERVE_PID 2>/dev/null || { cat "$SERVE_LOG" >&2; exit 1; }
-    sleep 1
-done
-# shellcheck disable=SC1090
-. "$SERVE_ENV"
+# shellcheck source=bench/serve.sh
+. "$ROOT/bench/serve.sh"
+serve_start --baseline "$BASELINE"
 log "this checkout :$TG_PORT (pid $TG_PID), baseline $BASE_COMMIT :$BASE_PORT (pid $BASE_PID)"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

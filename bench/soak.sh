@@ -24,18 +24,11 @@ if [ -z "$OUT" ]; then
     OUT="$ROOT/bench/results/$(date -u +%Y-%m-%d)-$(hostname -s)-soak.md"
     [ ! -e "$OUT" ] || OUT="${OUT%.md}-$(date -u +%H%M).md"
 fi
-SERVE_LOG=$(mktemp)
-SERVE_ENV=$SERVE_LOG.env
-"$ROOT/bench/run.sh" --serve --serve-env "$SERVE_ENV" $BUILD_FLAG >"$SERVE_LOG" 2>&1 &
-SERVE_PID=$!
-trap 'kill $SERVE_PID 2>/dev/null; pkill -P $SERVE_PID 2>/dev/null || true; rm -f "$SERVE_LOG" "$SERVE_ENV"' EXIT
-for _ in $(seq 1 600); do
-    [ ! -e "$SERVE_ENV" ] || break
-    kill -0 $SERVE_PID 2>/dev/null || { cat "$SERVE_LOG" >&2; exit 1; }
-    sleep 1
-done
-# shellcheck disable=SC1090
-. "$SERVE_ENV"
+SERVE_PID="" SERVE_LOG="" SERVE_ENV=""
+trap 'kill $SERVE_PID 2>/dev/null; pkill -P $SERVE_PID 2>/dev/null || true; rm -f "$SERVE_LOG" "$SERVE_ENV" "$SERVE_LOG.streams"' EXIT
+# shellcheck source=bench/serve.sh
+. "$ROOT/bench/serve.sh"
+serve_start $BUILD_FLAG
 KEY=$TG_KEY
 kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$TG_PID/status"; }
 ticks() { awk '{print $14 + $15}' "/proc/$TG_PID/stat"; }

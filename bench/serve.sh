@@ -1,0 +1,17 @@
+# Sourced by bench/soak.sh and bench/ab.sh (needs ROOT): serve_start [run.sh options...] starts bench/run.sh --serve,
+# waits until it has written what it started, and sources that: TG_PORT, TG_PID, TG_KEY, SIM_KEY, SIM50_PORT,
+# MODEL0, MODEL50, MODELSLOW, and with --baseline BASE_PORT, BASE_PID, BASE_KEY, BASE_COMMIT. Sets SERVE_PID, and
+# SERVE_LOG and SERVE_ENV, the two files the caller removes when it is done.
+serve_start() {
+    SERVE_LOG=$(mktemp /tmp/tollgate-serve.XXXXXX)
+    SERVE_ENV=$SERVE_LOG.env
+    "$ROOT/bench/run.sh" --serve --serve-env "$SERVE_ENV" "$@" >"$SERVE_LOG" 2>&1 &
+    SERVE_PID=$!
+    for _ in $(seq 1 600); do
+        [ ! -e "$SERVE_ENV" ] || break
+        kill -0 "$SERVE_PID" 2>/dev/null || { cat "$SERVE_LOG" >&2; return 1; }
+        sleep 1
+    done
+    # shellcheck disable=SC1090
+    . "$SERVE_ENV"
+}
