@@ -97,9 +97,6 @@ class UpstreamClientTest {
                     new UpstreamClient.Attempts(), "req_loop_test").subscribe().with(exchange -> {
                         // the connection's own event loop: not on Vert.x's public API, so read from its channel
                         var connection = (ConnectionBase) exchange.request().connection();
-                        System.out.println("DBG " + requestThread.getName() + " conn=" + System.identityHashCode(connection)
-                                + " loop=" + connection.channel().eventLoop() + " same="
-                                + connection.channel().eventLoop().inEventLoop(requestThread));
                         String mismatch = connection.channel().eventLoop().inEventLoop(requestThread) ? null
                                 : "request on " + requestThread.getName() + ", connection on another loop";
                         exchange.response().body().onComplete(done -> {
