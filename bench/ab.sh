@@ -7,7 +7,8 @@
 # usage: bench/ab.sh --baseline REV [--rounds N] [--label NAME] [--out FILE]
 #
 # Per round: 10 s at saturation against the 0 ms upstream (CPU per request from /proc/<pid>/stat), then 10 s with 25
-# connections against the 50 ms upstream, the simulator directly first (what "added" is taken against). After the
+# connections against the 50 ms upstream, nginx in front of the same simulator first; meanwhile a packet capture gives
+# what each proxy adds to each request (bench/added.py). After the
 # rounds: 1,000 concurrent streams (24 events 500 ms apart) twice per tollgate, in the order base, this, this, base,
 # so both have one run on a warm simulator. RSS is VmRSS read after each measurement.
 # environment: as bench/run.sh (TOLLGATE_BENCH_JAVA_OPTS, TOLLGATE_BENCH_BASELINE_JAVA_OPTS, ...)
@@ -33,26 +34,30 @@ RAW=${OUT%.md}.raw.txt
 log() { echo "[ab $(date -u +%H:%M:%S)] $*" >&2; }
 
 TG_PID="" BASE_PID="" SERVE_PID="" SERVE_LOG="" SERVE_ENV=""
-trap 'kill $TG_PID $BASE_PID 2>/dev/null || true; wait $SERVE_PID 2>/dev/null || true; rm -f "$SERVE_LOG" "$SERVE_ENV"' EXIT
+trap 'kill $TG_PID $BASE_PID $CAPTURE_PID 2>/dev/null || true; wait $SERVE_PID 2>/dev/null || true; rm -f "$SERVE_LOG" "$SERVE_ENV"' EXIT
 # shellcheck source=bench/serve.sh
 . "$ROOT/bench/serve.sh"
+# shellcheck source=bench/capture.sh
+. "$ROOT/bench/capture.sh"
 serve_start --baseline "$BASELINE"
 log "this checkout :$TG_PORT (pid $TG_PID), baseline $BASE_COMMIT :$BASE_PORT (pid $BASE_PID)"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mib() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }
 measure() { # phase target connections seconds model stream
-    local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} port key pid before after result
+    local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} port key pid before after result added=""
     case $target in
         this) port=$TG_PORT key=$TG_KEY pid=$TG_PID ;;
         base) port=$BASE_PORT key=$BASE_KEY pid=$BASE_PID ;;
-        sim) port=$SIM50_PORT key=$SIM_KEY pid="" ;;
+        nginx) port=$NGX50_PORT key=$SIM_KEY pid="" ;;
     esac
+    [ "$phase" != latency ] || capture_start "$port" "$SIM50_PORT"
     before=$([ -z "$pid" ] || ticks "$pid")
     result=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 30s -s "$ROOT/bench/lua/chat.lua" "http://127.0.0.1:$port" \
         -- "$key" "$model" "$stream" 0 2>&1 | grep '^RESULT' || true)
     after=$([ -z "$pid" ] || ticks "$pid")
-    echo "$phase target=$target ${result#RESULT } cpu_ticks=$([ -z "$pid" ] || echo $((after - before))) hz=$(getconf CLK_TCK) rss_mib=$([ -z "$pid" ] || rss_mib "$pid")" >>"$RAW"
+    [ "$phase" != latency ] || added=" $(capture_stop "$([ "$target" = nginx ] && echo x-request-id)")"
+    echo "$phase target=$target ${result#RESULT }$added cpu_ticks=$([ -z "$pid" ] || echo $((after - before))) hz=$(getconf CLK_TCK) rss_mib=$([ -z "$pid" ] || rss_mib "$pid")" >>"$RAW"
 }
 
 : >"$RAW"
@@ -66,7 +71,7 @@ for round in $(seq 1 "$ROUNDS"); do
     order="this base"
     [ $((round % 2)) = 1 ] || order="base this"
     for t in $order; do measure saturation "$t" 32 10 "$MODEL0"; done
-    measure latency sim 25 10 "$MODEL50"
+    measure latency nginx 25 10 "$MODEL50"
     for t in $order; do measure latency "$t" 25 10 "$MODEL50"; done
 done
 log "1,000 concurrent streams, twice each"
@@ -86,8 +91,8 @@ def cpu(phase, target):
             for r in rows if r['phase'] == phase and r['target'] == target]
 med = lambda v: st.median(v) if v else float('nan')
 rng = lambda v, f='{:.0f}': (f.format(min(v)) + '–' + f.format(max(v))) if v else '—'
-sim = series('latency', 'sim', 'p50_us')
-added = {t: [(x - y) / 1000 for x, y in zip(series('latency', t, 'p50_us'), sim)] for t in ('this', 'base')}
+added = {t: [x / 1000 for x in series('latency', t, 'added_p50_us')] for t in ('this', 'base', 'nginx')}
+added99 = {t: [x / 1000 for x in series('latency', t, 'added_p99_us')] for t in ('this', 'base', 'nginx')}
 ratio = [x / y for x, y in zip(cpu('saturation', 'this'), cpu('saturation', 'base'))]
 lat_ratio = [x / y for x, y in zip(cpu('latency', 'this'), cpu('latency', 'base'))]
 streams = {t: [r for r in rows if r['phase'] == 'streams' and r['target'] == t] for t in ('this', 'base')}
@@ -99,8 +104,9 @@ lines = [f"# tollgate warm A/B: `{this}` against `{base}`, {datetime.datetime.ut
     f"| CPU per request at saturation, µs (median; range) | {med(cpu('saturation','base')):.0f} ({rng(cpu('saturation','base'))}) | {med(cpu('saturation','this')):.0f} ({rng(cpu('saturation','this'))}) | {med(ratio):.2f}× ({rng(ratio, '{:.2f}')}) |",
     f"| requests/s at saturation | {med(series('saturation','base','requests'))/10:,.0f} | {med(series('saturation','this','requests'))/10:,.0f} | |",
     f"| CPU per request at ~450 req/s (50 ms upstream), µs | {med(cpu('latency','base')):.0f} ({rng(cpu('latency','base'))}) | {med(cpu('latency','this')):.0f} ({rng(cpu('latency','this'))}) | {med(lat_ratio):.2f}× ({rng(lat_ratio, '{:.2f}')}) |",
-    f"| added p50 against the simulator direct, ms (median; range) | {med(added['base']):.2f} ({rng(added['base'], '{:.2f}')}) | {med(added['this']):.2f} ({rng(added['this'], '{:.2f}')}) | |",
-    f"| p99 at ~450 req/s, ms (simulator direct: {med(series('latency','sim','p99_us'))/1000:.1f}) | {med(series('latency','base','p99_us'))/1000:.1f} | {med(series('latency','this','p99_us'))/1000:.1f} | |",
+    f"| added per request p50, ms, packet capture (median; range; nginx: {med(added['nginx']):.2f}) | {med(added['base']):.2f} ({rng(added['base'], '{:.2f}')}) | {med(added['this']):.2f} ({rng(added['this'], '{:.2f}')}) | |",
+    f"| added per request p99, ms (nginx: {med(added99['nginx']):.2f}) | {med(added99['base']):.2f} ({rng(added99['base'], '{:.2f}')}) | {med(added99['this']):.2f} ({rng(added99['this'], '{:.2f}')}) | |",
+    f"| p50 / p99 at ~450 req/s, end to end, ms (nginx: {med(series('latency','nginx','p50_us'))/1000:.1f} / {med(series('latency','nginx','p99_us'))/1000:.1f}) | {med(series('latency','base','p50_us'))/1000:.1f} / {med(series('latency','base','p99_us'))/1000:.1f} | {med(series('latency','this','p50_us'))/1000:.1f} / {med(series('latency','this','p99_us'))/1000:.1f} | |",
     f"| RSS under load, MiB (range over the rounds) | {rng(series('saturation','base','rss_mib') + series('latency','base','rss_mib'))} | {rng(series('saturation','this','rss_mib') + series('latency','this','rss_mib'))} | |",
 ]
 for i, label in ((0, 'baseline 1st (simulator cold), this 2nd'), (1, 'this 3rd, baseline 4th')):

@@ -84,6 +84,7 @@ if [ "$INSTALL" = 1 ]; then
     command -v wrk >/dev/null || missing="$missing wrk"
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"
     command -v psql >/dev/null || missing="$missing postgresql-client"
+    command -v tcpdump >/dev/null || missing="$missing tcpdump"
     if [ -n "$missing" ]; then
         log "installing$missing"
         # keep Debian's nginx service from starting: we run our own master process
@@ -94,6 +95,8 @@ if [ "$INSTALL" = 1 ]; then
     fi
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+# shellcheck source=bench/capture.sh
+. "$BENCH/capture.sh"
 ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 # --- build ---------------------------------------------------------------------------------------------------
@@ -104,6 +107,7 @@ PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    [ -z "$CAPTURE_PID" ] || { kill "$CAPTURE_PID" 2>/dev/null; rm -f "$CAPTURE_FILE" "$CAPTURE_FILE.log"; }
     psql "$PGURL/postgres" -qAtc "drop database if exists $DB with (force)" >/dev/null 2>&1 || true
     psql "$PGURL/postgres" -qAtc "drop database if exists ${DB}_base with (force)" >/dev/null 2>&1 || true
     [ -z "$BASELINE" ] || git -C "$ROOT" worktree remove --force "$WORK/baseline" >/dev/null 2>&1 || true
@@ -264,7 +268,7 @@ if [ "$SERVE" = 1 ]; then
     [ -z "$BASELINE" ] || echo "baseline $BASELINE_COMMIT: tollgate :$TGB (pid $TGB_PID), key $TGB_KEY"
     if [ -n "$SERVE_ENV" ]; then # written whole, then moved: a reader never sees half of it
         {
-            echo "TG_PORT=$TG TG_PID=$TG_PID TG_KEY=$TG_KEY SIM_KEY=$SIM_KEY SIM50_PORT=$SIM50"
+            echo "TG_PORT=$TG TG_PID=$TG_PID TG_KEY=$TG_KEY SIM_KEY=$SIM_KEY SIM50_PORT=$SIM50 NGX50_PORT=$NGX50"
             echo "MODEL0=$MODEL0 MODEL50=$MODEL50 MODELSLOW=$MODELSLOW"
             [ -z "$BASELINE" ] || echo "BASE_PORT=$TGB BASE_PID=$TGB_PID BASE_KEY=$TGB_KEY BASE_COMMIT=$BASELINE_COMMIT"
         } >"$SERVE_ENV.tmp"
@@ -287,6 +291,12 @@ wrk_run() { # phase round target latency connections seconds [stream] [spread]
     local pids before after out threads=1
     [ "$conns" -gt 200 ] && threads=2
     pids=$(pids_of "$target")
+    # against the 50 ms upstream, what a proxy adds to each request is read from a capture (bench/added.py): the
+    # simulator called directly is no reference for it (25 connections straight to it are answered ~2 ms slower
+    # than through nginx's few)
+    local capture=0 added=""
+    [ "$phase" = latency ] && [ "$target" != sim ] && capture=1
+    [ "$capture" = 0 ] || capture_start "$(port_of "$target" "$lat")" $SIM50
     # shellcheck disable=SC2086
     before=$(ticks $pids)
     out=$(wrk -t$threads -c"$conns" -d"${secs}s" --timeout 30s -s "$BENCH/lua/chat.lua" \
@@ -294,8 +304,9 @@ wrk_run() { # phase round target latency connections seconds [stream] [spread]
         "$stream" "$spread" 2>&1 | grep '^RESULT' || true)
     # shellcheck disable=SC2086
     after=$(ticks $pids)
+    [ "$capture" = 0 ] || added=" $(capture_stop "$([ "$target" = nginx ] && echo x-request-id)")"
     # shellcheck disable=SC2086
-    echo "$phase round=$round target=$target conns=$conns spread=$spread ${out#RESULT } cpu_ticks=$((after - before)) hz=$HZ rss_kb=$(status_kb VmRSS $pids) hwm_kb=$(status_kb VmHWM $pids)" >>"$RAW"
+    echo "$phase round=$round target=$target conns=$conns spread=$spread ${out#RESULT }$added cpu_ticks=$((after - before)) hz=$HZ rss_kb=$(status_kb VmRSS $pids) hwm_kb=$(status_kb VmHWM $pids)" >>"$RAW"
 }
 ttfb_run() { # round target
     local out

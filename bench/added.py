@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""What tollgate adds to each request, read from a packet capture of the loopback (tcpdump -w) taken while a load
+generator calls tollgate, which calls an upstream:
+
+    added.py CAPTURE PROXY_PORT UPSTREAM_PORT [ID_HEADER]
+
+ID_HEADER is the header of the proxy's answer that carries the upstream's request id: tollgate's
+`x-upstream-request-id` by default; `x-request-id` for nginx, which passes the upstream's headers through.
+
+For each client request the capture holds four instants, stamped by the kernel as the packets pass the loopback:
+the request's last packet in, tollgate's request to the upstream out, the upstream's answer's last packet in, and
+tollgate's answer out. A client's answer is joined to its upstream exchange by the upstream's request id (tollgate's
+`x-upstream-request-id` is the upstream's `x-request-id`). Then, per request:
+
+    added  = (answer out - request in) - (upstream answer in - upstream request out)
+    before = upstream request out - request in         (key check, limits, budget, waiting for the event loop)
+    after  = answer out - upstream answer in           (usage parsed and recorded, the answer written)
+
+so the upstream's own time, and its jitter, are taken out request by request, and the percentiles are of what
+tollgate itself adds (waits for its threads, its collector and PostgreSQL included). Prints one RESULT line.
+"""
+import struct
+import sys
+
+
+def packets(path):
+    """(timestamp in seconds, source port, destination port, payload) of each TCP packet with a payload."""
+    with open(path, "rb") as f:
+        head = f.read(24)
+        magic = struct.unpack("<I", head[:4])[0]
+        if magic in (0xA1B2C3D4, 0xA1B23C4D):
+            endian = "<"
+        else:
+            endian = ">"
+            magic = struct.unpack(">I", head[:4])[0]
+        fraction = 1e-9 if magic == 0xA1B23C4D else 1e-6
+        link = struct.unpack(endian + "I", head[20:24])[0] & 0x0FFFFFFF
+        link_header = {1: 14, 113: 16, 276: 20, 0: 4}.get(link)
+        if link_header is None:
+            raise SystemExit(f"link type {link} not handled")
+        while True:
+            record = f.read(16)
+            if len(record) < 16:
+                return
+            seconds, frac, captured, _ = struct.unpack(endian + "IIII", record)
+            data = f.read(captured)
+            ip = data[link_header:]
+            if len(ip) < 20 or ip[0] >> 4 != 4 or ip[9] != 6:
+                continue
+            ip_length = struct.unpack(">H", ip[2:4])[0]
+            tcp = ip[(ip[0] & 0x0F) * 4:]
+            if len(tcp) < 20:
+                continue
+            source, destination = struct.unpack(">HH", tcp[:4])
+            offset = (tcp[12] >> 4) * 4
+            # the payload's length from the IP header: the capture may be cut short (snap length)
+            payload_length = ip_length - (ip[0] & 0x0F) * 4 - offset
+            if payload_length <= 0:
+                continue
+            yield seconds + frac * fraction, source, destination, tcp[offset:]
+
+
+def header(payload, name):
+    """The value of a header in the head of an HTTP message (the first packet), or None."""
+    head = payload.split(b"\r\n\r\n", 1)[0]
+    prefix = name.lower() + b":"
+    for line in head.split(b"\r\n")[1:]:
+        if line.lower().startswith(prefix):
+            return line[len(prefix):].strip().decode("ascii", "replace")
+    return None
+
+
+def exchanges(path, tollgate_port, upstream_port, id_header):
+    client = {}     # client port -> [state, request's last packet, list of (request in, answer out, upstream id)]
+    upstream = {}   # tollgate's local port -> [state, current exchange]
+    answered = []   # (request in, answer out, upstream id)
+    upstream_done = {}  # upstream id -> (request out, answer's last packet in)
+    for ts, src, dst, payload in packets(path):
+        if dst == tollgate_port:
+            state = client.setdefault(src, ["idle", None])
+            state[0], state[1] = "request", ts
+        elif src == tollgate_port:
+            state = client.get(dst)
+            if state and state[0] == "request":
+                answered.append((state[1], ts, header(payload, id_header)))
+                state[0] = "answer"
+        elif dst == upstream_port:
+            state = upstream.setdefault(src, ["idle", None])
+            if state[0] != "request":
+                finish(state, upstream_done)
+                state[0], state[1] = "request", {"out": ts, "id": None, "in": None}
+        elif src == upstream_port:
+            state = upstream.get(dst)
+            if state and state[0] in ("request", "answer"):
+                if state[0] == "request":
+                    state[1]["id"] = header(payload, b"x-request-id")
+                    state[0] = "answer"
+                state[1]["in"] = ts
+    for state in upstream.values():
+        finish(state, upstream_done)
+    return answered, upstream_done
+
+
+def finish(state, done):
+    exchange = state[1]
+    if exchange and exchange["id"] and exchange["in"] is not None:
+        done[exchange["id"]] = (exchange["out"], exchange["in"])
+    state[1] = None
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(p / 100 * len(ordered) + 0.5)) - 1))]
+
+
+def main():
+    path, tollgate_port, upstream_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    id_header = (sys.argv[4] if len(sys.argv) > 4 else "x-upstream-request-id").encode("ascii")
+    answered, upstream_done = exchanges(path, tollgate_port, upstream_port, id_header)
+    added, before, after = [], [], []
+    for request_in, answer_out, upstream_id in answered:
+        joined = upstream_done.get(upstream_id)
+        if joined is None:
+            continue
+        upstream_out, upstream_in = joined
+        added.append((answer_out - request_in) - (upstream_in - upstream_out))
+        before.append(upstream_out - request_in)
+        after.append(answer_out - upstream_in)
+    if not added:
+        print(f"RESULT answers={len(answered)} joined=0")
+        return
+    us = lambda seconds: int(round(seconds * 1e6))
+    fields = [f"answers={len(answered)}", f"joined={len(added)}"]
+    for name, values in (("added", added), ("before", before), ("after", after)):
+        for p in (50, 90, 99):
+            fields.append(f"{name}_p{p}_us={us(percentile(values, p))}")
+    fields.append(f"added_max_us={us(max(added))}")
+    print("RESULT " + " ".join(fields))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+# Sourced by bench/run.sh and bench/ab.sh (needs ROOT): what a proxy adds to each request, from a packet capture
+# of the loopback while load runs through it (see bench/added.py).
+#   capture_start PROXY_PORT UPSTREAM_PORT   starts tcpdump on both ports (only packets that carry data)
+#   capture_stop [ID_HEADER]                 stops it and prints added.py's figures as key=value pairs
+CAPTURE_PID="" CAPTURE_FILE="" CAPTURE_PORTS=""
+capture_start() {
+    CAPTURE_FILE=$(mktemp /tmp/tollgate-capture.XXXXXX)
+    CAPTURE_PORTS="$1 $2"
+    tcpdump -i lo -B 16384 -s 1500 -w "$CAPTURE_FILE" \
+        "(tcp port $1 or tcp port $2) and (tcp[tcpflags] & tcp-push != 0)" 2>"$CAPTURE_FILE.log" &
+    CAPTURE_PID=$!
+    for _ in $(seq 1 50); do # until it listens
+        grep -q listening "$CAPTURE_FILE.log" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "tcpdump did not start: $(cat "$CAPTURE_FILE.log")" >&2
+    return 1
+}
+capture_stop() {
+    local result
+    kill -INT "$CAPTURE_PID" 2>/dev/null || true
+    wait "$CAPTURE_PID" 2>/dev/null || true
+    # shellcheck disable=SC2086
+    result=$(python3 "$ROOT/bench/added.py" "$CAPTURE_FILE" $CAPTURE_PORTS ${1:-} | grep '^RESULT' || true)
+    echo "${result#RESULT } capture_dropped=$(sed -n 's/^\([0-9]*\) packets dropped by kernel/\1/p' "$CAPTURE_FILE.log")"
+    rm -f "$CAPTURE_FILE" "$CAPTURE_FILE.log"
+    CAPTURE_PID=""
+}
