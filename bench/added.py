@@ -19,6 +19,7 @@ tollgate's answer out. A client's answer is joined to its upstream exchange by t
 so the upstream's own time, and its jitter, are taken out request by request, and the percentiles are of what
 tollgate itself adds (waits for its threads, its collector and PostgreSQL included). Prints one RESULT line.
 """
+import math
 import struct
 import sys
 
@@ -109,8 +110,9 @@ def finish(state, done):
 
 
 def percentile(values, p):
+    """Nearest rank: the smallest value with at least p % of the values at or below it."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(p / 100 * len(ordered) + 0.5)) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
 
 
 def main():
