@@ -17,7 +17,13 @@ tollgate's answer out. A client's answer is joined to its upstream exchange by t
     after  = answer out - upstream answer in           (usage parsed and recorded, the answer written)
 
 so the upstream's own time, and its jitter, are taken out request by request, and the percentiles are of what
-tollgate itself adds (waits for its threads, its collector and PostgreSQL included). Prints one RESULT line.
+tollgate itself adds (waits for its threads, its collector and PostgreSQL included). A stream (an answer whose
+packets carry `data:` lines) counts apart: what the proxy adds to its first event,
+
+    first_event = (first event out - request in) - (upstream's first event in - upstream request out)
+
+and how long its end comes after the upstream's (`last_event`; tollgate's last event waits for the usage row).
+Prints one RESULT line.
 """
 import math
 import struct
@@ -71,25 +77,38 @@ def header(payload, name):
     return None
 
 
+def has_event(payload):
+    """Whether a packet carries a server-sent event's data line."""
+    return payload.startswith(b"data:") or b"\ndata:" in payload
+
+
 def exchanges(path, tollgate_port, upstream_port, id_header):
-    client = {}     # client port -> [state, request's last packet, list of (request in, answer out, upstream id)]
-    upstream = {}   # tollgate's local port -> [state, current exchange]
-    answered = []   # (request in, answer out, upstream id)
-    upstream_done = {}  # upstream id -> (request out, answer's last packet in)
+    """The client's answers and the upstream's, each a dict of instants: request in/out, first packet of the answer,
+    first event (streams), last packet; an upstream answer by its request id."""
+    client = {}     # client port -> [phase, request's last packet, answer being sent]
+    upstream = {}   # the proxy's local port -> [phase, exchange]
+    answered = []
+    upstream_done = {}
     for ts, src, dst, payload in packets(path):
         if dst == tollgate_port:
-            state = client.setdefault(src, ["idle", None])
+            state = client.setdefault(src, ["idle", None, None])
             state[0], state[1] = "request", ts
         elif src == tollgate_port:
             state = client.get(dst)
             if state and state[0] == "request":
-                answered.append((state[1], ts, header(payload, id_header)))
+                state[2] = {"in": state[1], "out": ts, "id": header(payload, id_header), "last": ts,
+                            "event": ts if has_event(payload) else None}
+                answered.append(state[2])
                 state[0] = "answer"
+            elif state and state[0] == "answer":
+                state[2]["last"] = ts
+                if state[2]["event"] is None and has_event(payload):
+                    state[2]["event"] = ts
         elif dst == upstream_port:
             state = upstream.setdefault(src, ["idle", None])
             if state[0] != "request":
                 finish(state, upstream_done)
-                state[0], state[1] = "request", {"out": ts, "id": None, "in": None}
+                state[0], state[1] = "request", {"out": ts, "id": None, "in": None, "event": None}
         elif src == upstream_port:
             state = upstream.get(dst)
             if state and state[0] in ("request", "answer"):
@@ -97,6 +116,8 @@ def exchanges(path, tollgate_port, upstream_port, id_header):
                     state[1]["id"] = header(payload, b"x-request-id")
                     state[0] = "answer"
                 state[1]["in"] = ts
+                if state[1]["event"] is None and has_event(payload):
+                    state[1]["event"] = ts
     for state in upstream.values():
         finish(state, upstream_done)
     return answered, upstream_done
@@ -105,7 +126,7 @@ def exchanges(path, tollgate_port, upstream_port, id_header):
 def finish(state, done):
     exchange = state[1]
     if exchange and exchange["id"] and exchange["in"] is not None:
-        done[exchange["id"]] = (exchange["out"], exchange["in"])
+        done[exchange["id"]] = exchange
     state[1] = None
 
 
@@ -119,24 +140,29 @@ def main():
     path, tollgate_port, upstream_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     id_header = (sys.argv[4] if len(sys.argv) > 4 else "x-upstream-request-id").encode("ascii")
     answered, upstream_done = exchanges(path, tollgate_port, upstream_port, id_header)
-    added, before, after = [], [], []
-    for request_in, answer_out, upstream_id in answered:
-        joined = upstream_done.get(upstream_id)
-        if joined is None:
+    added, before, after, first_event, last_event = [], [], [], [], []
+    for answer in answered:
+        up = upstream_done.get(answer["id"])
+        if up is None:
             continue
-        upstream_out, upstream_in = joined
-        added.append((answer_out - request_in) - (upstream_in - upstream_out))
-        before.append(upstream_out - request_in)
-        after.append(answer_out - upstream_in)
-    if not added:
-        print(f"RESULT answers={len(answered)} joined=0")
-        return
+        before.append(up["out"] - answer["in"])
+        if up["event"] is None:
+            # a whole answer: relayed once the upstream's last packet is in
+            added.append((answer["out"] - answer["in"]) - (up["in"] - up["out"]))
+            after.append(answer["out"] - up["in"])
+        elif answer["event"] is not None:
+            # a stream: its first event, and its end after the upstream's
+            first_event.append((answer["event"] - answer["in"]) - (up["event"] - up["out"]))
+            last_event.append(answer["last"] - up["in"])
     us = lambda seconds: int(round(seconds * 1e6))
-    fields = [f"answers={len(answered)}", f"joined={len(added)}"]
-    for name, values in (("added", added), ("before", before), ("after", after)):
-        for p in (50, 90, 99):
-            fields.append(f"{name}_p{p}_us={us(percentile(values, p))}")
-    fields.append(f"added_max_us={us(max(added))}")
+    fields = [f"answers={len(answered)}", f"joined={len(added)}", f"streams={len(first_event)}"]
+    for name, values in (("added", added), ("before", before), ("after", after), ("first_event", first_event),
+                         ("last_event", last_event)):
+        if values:
+            for p in (50, 90, 99):
+                fields.append(f"{name}_p{p}_us={us(percentile(values, p))}")
+    if added:
+        fields.append(f"added_max_us={us(max(added))}")
     print("RESULT " + " ".join(fields))
 
 

@@ -77,6 +77,9 @@ l99 = {t: med([num(r[t], "p99_us") for r in lat]) / 1000 for t in T}
 # per request, its time minus its upstream exchange's, so the upstream's own jitter is taken out
 cap = {t: {k: med([num(r[t], f"{k}_us") for r in lat]) / 1000
            for k in ("added_p50", "added_p99", "before_p50", "after_p50", "before_p99", "after_p99")} for t in T}
+# and per stream, from the capture taken while ttfb.py ran: added to the first event, and the end after the upstream's
+scap = {t: {k: med([num(r[t], f"{k}_us") for r in ttfb]) / 1000
+            for k in ("first_event_p50", "first_event_p99", "last_event_p50", "last_event_p99")} for t in T}
 joined = {t: sum(num(r[t], "joined") for r in lat) for t in T}
 answers = {t: sum(num(r[t], "answers") for r in lat) for t in T}
 f50 = {t: med([num(r[t], "ttfb_p50_us") for r in ttfb]) / 1000 for t in T}
@@ -161,9 +164,14 @@ row("of which before the upstream / after it, p50, ms",
     {t: dash(t, f"{fmt(cap[t]['before_p50'], 2)} / {fmt(cap[t]['after_p50'], 2)}") for t in T})
 row("of which before the upstream / after it, p99, ms",
     {t: dash(t, f"{fmt(cap[t]['before_p99'], 2)} / {fmt(cap[t]['after_p99'], 2)}") for t in T})
+row("stream: added to the first event per stream p50 / p99, ms (packet capture)",
+    {t: dash(t, f"{fmt(scap[t]['first_event_p50'], 2)} / {fmt(scap[t]['first_event_p99'], 2)}") for t in T})
+row("stream: its end after the upstream's p50 / p99, ms (packet capture; tollgate's waits for the usage row)",
+    {t: dash(t, f"{fmt(scap[t]['last_event_p50'], 2)} / {fmt(scap[t]['last_event_p99'], 2)}") for t in T})
 row("stream: time to first event p50, ms", {t: fmt(f50[t], 2) for t in T})
-row("stream: added time to first event p50 / p99, ms", {t: dash(t, f"{fmt(fadd[t], 2)} / {fmt(fadd99[t], 2)}") for t in T})
-row("stream: added time to last event p50, ms", {t: dash(t, fmt(lastadd[t], 2)) for t in T})
+row("stream: time to first event minus the simulator direct's, p50 / p99, ms (biased like the old added latency)",
+    {t: dash(t, f"{fmt(fadd[t], 2)} / {fmt(fadd99[t], 2)}") for t in T})
+row("stream: time to last event minus the simulator direct's, p50, ms", {t: dash(t, fmt(lastadd[t], 2)) for t in T})
 row("stream: largest gap between events p50, ms (upstream: 20)", {t: fmt(gap[t], 1) for t in T})
 row("stream: largest gap between text events p50, ms (the closing usage chunk and [DONE] left out)",
     {t: fmt(cgap[t], 1) for t in T})
@@ -222,7 +230,9 @@ print(f"| added p50 ≤ 0.3 ms at ~500 req/s, 50 ms upstream | {fmt(cap['tollgat
       f"(nginx in the same measurement: {fmt(cap['nginx']['added_p50'], 2)} ms) | {met(cap['tollgate']['added_p50'] <= 0.3)} |")
 print(f"| added p99 ≤ 2 ms | {fmt(cap['tollgate']['added_p99'], 2)} ms (nginx: {fmt(cap['nginx']['added_p99'], 2)} ms) "
       f"| {met(cap['tollgate']['added_p99'] <= 2)} |")
-print(f"| stream first byte added ≤ 1 ms | {fmt(fadd['tollgate'], 2)} ms (p50) | {met(fadd['tollgate'] <= 1)} |")
+print(f"| stream first byte added ≤ 1 ms | {fmt(scap['tollgate']['first_event_p50'], 2)} ms to the first event (p50 per "
+      f"stream, packet capture; nginx {fmt(scap['nginx']['first_event_p50'], 2)} ms) | "
+      f"{met(scap['tollgate']['first_event_p50'] <= 1)} |")
 print(f"| every chunk relayed as it arrives | largest gap between text events {fmt(cgap['tollgate'], 1)} ms vs "
       f"{fmt(cgap['sim'], 1)} ms direct (all events, the end included: {fmt(gap['tollgate'], 1)} vs {fmt(gap['sim'], 1)}); "
       f"last event added {fmt(lastadd['tollgate'], 2)} ms | {met(cgap['tollgate'] - cgap['sim'] <= 5)} |")

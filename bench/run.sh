@@ -309,10 +309,13 @@ wrk_run() { # phase round target latency connections seconds [stream] [spread]
     echo "$phase round=$round target=$target conns=$conns spread=$spread ${out#RESULT }$added cpu_ticks=$((after - before)) hz=$HZ rss_kb=$(status_kb VmRSS $pids) hwm_kb=$(status_kb VmHWM $pids)" >>"$RAW"
 }
 ttfb_run() { # round target
-    local out
+    local out added=""
+    # the same capture as for whole answers: per stream, what the proxy adds to its first event and to its end
+    [ "$2" = sim ] || capture_start "$(port_of "$2" 50)" $SIM50
     out=$(python3 "$BENCH/ttfb.py" 127.0.0.1 "$(port_of "$2" 50)" "$(key_of "$2")" $MODEL50 "$TTFB_SECONDS" \
         $TTFB_CONCURRENCY | grep '^RESULT' || true)
-    echo "ttfb round=$1 target=$2 ${out#RESULT }" >>"$RAW"
+    [ "$2" = sim ] || added=" $(capture_stop "$([ "$2" = nginx ] && echo x-request-id)")"
+    echo "ttfb round=$1 target=$2 ${out#RESULT }$added" >>"$RAW"
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
