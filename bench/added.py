@@ -155,7 +155,7 @@ def main():
             first_event.append((answer["event"] - answer["in"]) - (up["event"] - up["out"]))
             last_event.append(answer["last"] - up["in"])
     us = lambda seconds: int(round(seconds * 1e6))
-    fields = [f"answers={len(answered)}", f"joined={len(added)}", f"streams={len(first_event)}"]
+    fields = [f"answers={len(answered)}", f"joined={len(added)}", f"captured_streams={len(first_event)}"]
     for name, values in (("added", added), ("before", before), ("after", after), ("first_event", first_event),
                          ("last_event", last_event)):
         if values:
