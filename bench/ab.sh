@@ -56,7 +56,7 @@ measure() { # phase target connections seconds model stream
     result=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 30s -s "$ROOT/bench/lua/chat.lua" "http://127.0.0.1:$port" \
         -- "$key" "$model" "$stream" 0 2>&1 | grep '^RESULT' || true)
     after=$([ -z "$pid" ] || ticks "$pid")
-    [ "$phase" != latency ] || added=" $(capture_stop "$([ "$target" = nginx ] && echo x-request-id)")"
+    [ "$phase" != latency ] || added=" $(capture_stop)"
     echo "$phase target=$target ${result#RESULT }$added cpu_ticks=$([ -z "$pid" ] || echo $((after - before))) hz=$(getconf CLK_TCK) rss_mib=$([ -z "$pid" ] || rss_mib "$pid")" >>"$RAW"
 }
 

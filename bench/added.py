@@ -2,10 +2,10 @@
 """What tollgate adds to each request, read from a packet capture of the loopback (tcpdump -w) taken while a load
 generator calls tollgate, which calls an upstream:
 
-    added.py CAPTURE PROXY_PORT UPSTREAM_PORT [ID_HEADER]
+    added.py CAPTURE PROXY_PORT UPSTREAM_PORT
 
-ID_HEADER is the header of the proxy's answer that carries the upstream's request id: tollgate's
-`x-upstream-request-id` by default; `x-request-id` for nginx, which passes the upstream's headers through.
+The proxy's answer carries the upstream's request id in `x-upstream-request-id` (tollgate, whose own
+`x-request-id` is its own id), or else in `x-request-id` (nginx, which passes the upstream's headers through).
 
 For each client request the capture holds four instants, stamped by the kernel as the packets pass the loopback:
 the request's last packet in, tollgate's request to the upstream out, the upstream's answer's last packet in, and
@@ -67,6 +67,11 @@ def packets(path):
             yield seconds + frac * fraction, source, destination, tcp[offset:]
 
 
+def upstream_id(payload):
+    """The upstream's request id in the head of a proxy's answer: tollgate names it apart, nginx passes it through."""
+    return header(payload, b"x-upstream-request-id") or header(payload, b"x-request-id")
+
+
 def header(payload, name):
     """The value of a header in the head of an HTTP message (the first packet), or None."""
     head = payload.split(b"\r\n\r\n", 1)[0]
@@ -82,7 +87,7 @@ def has_event(payload):
     return payload.startswith(b"data:") or b"\ndata:" in payload
 
 
-def exchanges(path, tollgate_port, upstream_port, id_header):
+def exchanges(path, tollgate_port, upstream_port):
     """The client's answers and the upstream's, each a dict of instants: request in/out, first packet of the answer,
     first event (streams), last packet; an upstream answer by its request id."""
     client = {}     # client port -> [phase, request's last packet, answer being sent]
@@ -96,7 +101,7 @@ def exchanges(path, tollgate_port, upstream_port, id_header):
         elif src == tollgate_port:
             state = client.get(dst)
             if state and state[0] == "request":
-                state[2] = {"in": state[1], "out": ts, "id": header(payload, id_header), "last": ts,
+                state[2] = {"in": state[1], "out": ts, "id": upstream_id(payload), "last": ts,
                             "event": ts if has_event(payload) else None}
                 answered.append(state[2])
                 state[0] = "answer"
@@ -138,8 +143,7 @@ def percentile(values, p):
 
 def main():
     path, tollgate_port, upstream_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    id_header = (sys.argv[4] if len(sys.argv) > 4 else "x-upstream-request-id").encode("ascii")
-    answered, upstream_done = exchanges(path, tollgate_port, upstream_port, id_header)
+    answered, upstream_done = exchanges(path, tollgate_port, upstream_port)
     added, before, after, first_event, last_event = [], [], [], [], []
     for answer in answered:
         up = upstream_done.get(answer["id"])

@@ -107,7 +107,7 @@ PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    [ -z "$CAPTURE_PID" ] || { kill "$CAPTURE_PID" 2>/dev/null; rm -f "$CAPTURE_FILE" "$CAPTURE_FILE.log"; }
+    capture_abort
     psql "$PGURL/postgres" -qAtc "drop database if exists $DB with (force)" >/dev/null 2>&1 || true
     psql "$PGURL/postgres" -qAtc "drop database if exists ${DB}_base with (force)" >/dev/null 2>&1 || true
     [ -z "$BASELINE" ] || git -C "$ROOT" worktree remove --force "$WORK/baseline" >/dev/null 2>&1 || true
@@ -304,7 +304,7 @@ wrk_run() { # phase round target latency connections seconds [stream] [spread]
         "$stream" "$spread" 2>&1 | grep '^RESULT' || true)
     # shellcheck disable=SC2086
     after=$(ticks $pids)
-    [ "$capture" = 0 ] || added=" $(capture_stop "$([ "$target" = nginx ] && echo x-request-id)")"
+    [ "$capture" = 0 ] || added=" $(capture_stop)"
     # shellcheck disable=SC2086
     echo "$phase round=$round target=$target conns=$conns spread=$spread ${out#RESULT }$added cpu_ticks=$((after - before)) hz=$HZ rss_kb=$(status_kb VmRSS $pids) hwm_kb=$(status_kb VmHWM $pids)" >>"$RAW"
 }
@@ -314,7 +314,7 @@ ttfb_run() { # round target
     [ "$2" = sim ] || capture_start "$(port_of "$2" 50)" $SIM50
     out=$(python3 "$BENCH/ttfb.py" 127.0.0.1 "$(port_of "$2" 50)" "$(key_of "$2")" $MODEL50 "$TTFB_SECONDS" \
         $TTFB_CONCURRENCY | grep '^RESULT' || true)
-    [ "$2" = sim ] || added=" $(capture_stop "$([ "$2" = nginx ] && echo x-request-id)")"
+    [ "$2" = sim ] || added=" $(capture_stop)"
     echo "ttfb round=$1 target=$2 ${out#RESULT }$added" >>"$RAW"
 }
 
