@@ -11,7 +11,7 @@
 # what each proxy adds to each request (bench/added.py). After the
 # rounds: 1,000 concurrent streams (24 events 500 ms apart) twice per tollgate, in the order base, this, this, base,
 # so both have one run on a warm simulator. RSS is VmRSS read after each measurement.
-# environment: as bench/run.sh (TOLLGATE_BENCH_JAVA_OPTS, TOLLGATE_BENCH_BASELINE_JAVA_OPTS, ...)
+# environment: as bench/run.sh (TOLLGATE_BENCH_JAVA_OPTS, TOLLGATE_BENCH_BASELINE_JAVA_OPTS, TOLLGATE_BENCH_JAVA, ...)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,10 +75,12 @@ for round in $(seq 1 "$ROUNDS"); do
     for t in $order; do measure latency "$t" 25 10 "$MODEL50"; done
 done
 log "1,000 concurrent streams, twice each"
+java_of() { echo "java $("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.runtime.version = //p'):"; }
 for t in base this this base; do measure streams "$t" 1000 16 "$MODELSLOW" true; done
 
 python3 - "$RAW" "$OUT" "$(git -C "$ROOT" rev-parse --short HEAD)" "$BASE_COMMIT" "$ROUNDS" \
-    "${TOLLGATE_BENCH_JAVA_OPTS:-run.sh default: the Procfile web options}" "${TOLLGATE_BENCH_BASELINE_JAVA_OPTS:-the same}" <<'EOF'
+    "$(java_of "${TOLLGATE_BENCH_JAVA:-java}") ${TOLLGATE_BENCH_JAVA_OPTS:-run.sh default: the Procfile web options}" \
+    "$(java_of "${TOLLGATE_BENCH_BASELINE_JAVA:-${TOLLGATE_BENCH_JAVA:-java}}") ${TOLLGATE_BENCH_BASELINE_JAVA_OPTS:-the same}" <<'EOF'
 import re, statistics as st, sys, platform, datetime, os
 raw, out, this, base, rounds, opts, base_opts = sys.argv[1:8]
 rows = []
@@ -99,7 +101,7 @@ streams = {t: [r for r in rows if r['phase'] == 'streams' and r['target'] == t] 
 lines = [f"# tollgate warm A/B: `{this}` against `{base}`, {datetime.datetime.utcnow():%Y-%m-%dT%H:%MZ}", "",
     f"- machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}; load average before the summary: {open('/proc/loadavg').read().split()[0]}",
     f"- `bench/ab.sh`: both tollgates running side by side (`bench/run.sh --serve --baseline`), 2 x 20 s warm-up each, then {rounds} rounds in alternating order",
-    f"- JVM options: this `{opts}`; baseline `{base_opts}`", "",
+    f"- JVM and options: this `{opts}`; baseline `{base_opts}`", "",
     "| | baseline | this | this / baseline, per round |", "|---|---:|---:|---:|",
     f"| CPU per request at saturation, µs (median; range) | {med(cpu('saturation','base')):.0f} ({rng(cpu('saturation','base'))}) | {med(cpu('saturation','this')):.0f} ({rng(cpu('saturation','this'))}) | {med(ratio):.2f}× ({rng(ratio, '{:.2f}')}) |",
     f"| requests/s at saturation | {med(series('saturation','base','requests'))/10:,.0f} | {med(series('saturation','this','requests'))/10:,.0f} | |",

@@ -18,6 +18,9 @@
 #   TOLLGATE_BENCH_BASELINE_JAVA_OPTS  the same for the --baseline tollgate (default: TOLLGATE_BENCH_JAVA_OPTS), e.g.
 #                                 --baseline HEAD with "-Xmx128m -XX:+UseSerialGC -Dtollgate.usage.mode=async" sets a
 #                                 setting against the same code
+#   TOLLGATE_BENCH_JAVA           the java that runs tollgate (default: java on the PATH), e.g.
+#                                 /usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+#   TOLLGATE_BENCH_BASELINE_JAVA  the same for the --baseline tollgate (default: TOLLGATE_BENCH_JAVA)
 #   TOLLGATE_BENCH_TENANT_LIMITS  JSON for "limits" on tenant creation (dropped if the admin API rejects it)
 #   TOLLGATE_BENCH_PORT_BASE      first of the ports used (default 19090)
 #   TOLLGATE_BENCH_PGURL          PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
@@ -64,6 +67,8 @@ JVM_DEFAULTS=$(sed -n 's/^web: java \(.*\) \$JAVA_OPTS .*/\1/p' "$ROOT/Procfile"
 # such a container; this machine has more memory, so it would pick G1
 JAVA_OPTS_TG=${TOLLGATE_BENCH_JAVA_OPTS:--XX:+UseSerialGC $JVM_DEFAULTS -Xmx300m}
 JAVA_OPTS_BASE=${TOLLGATE_BENCH_BASELINE_JAVA_OPTS:-$JAVA_OPTS_TG}
+JAVA_TG=${TOLLGATE_BENCH_JAVA:-java}
+JAVA_BASE=${TOLLGATE_BENCH_BASELINE_JAVA:-$JAVA_TG}
 LIMITS_JSON=${TOLLGATE_BENCH_TENANT_LIMITS:-'{"requestsPerMinute":100000000,"tokensPerMinute":1000000000}'}
 BASE=${TOLLGATE_BENCH_PORT_BASE:-19090}
 PGURL=${TOLLGATE_BENCH_PGURL:-postgres://postgres@127.0.0.1:5432}
@@ -193,9 +198,9 @@ NGINX_PID=$!
 PIDS+=($NGINX_PID)
 wait_http "http://127.0.0.1:$NGX0/_sim/options" 20
 
-start_tollgate() { # app-dir port database log jvm-options [more jvm options...]; sets STARTED_PID
-    local dir=$1 port=$2 db=$3 logfile=$4 opts=$5
-    shift 5
+start_tollgate() { # java app-dir port database log jvm-options [more jvm options...]; sets STARTED_PID
+    local java=$1 dir=$2 port=$3 db=$4 logfile=$5 opts=$6
+    shift 6
     psql "$PGURL/postgres" -qAtc "drop database if exists $db with (force)" >/dev/null
     psql "$PGURL/postgres" -qAtc "create database $db" >/dev/null
     # shellcheck disable=SC2086
@@ -204,7 +209,7 @@ start_tollgate() { # app-dir port database log jvm-options [more jvm options...]
         SLOW_URL="http://127.0.0.1:$SIM50" SLOW_KEY=$SIM_KEY SLOW_MODEL_ID=$MODEL50 \
         STREAMS_URL="http://127.0.0.1:$SIMSLOW" STREAMS_KEY=$SIM_KEY STREAMS_MODEL_ID=$MODELSLOW \
         TOLLGATE_UPSTREAM_BULKHEAD_QUEUE=$UPSTREAM_QUEUE TOLLGATE_UPSTREAM_MAX_CONNECTIONS_PER_UPSTREAM=$UPSTREAM_QUEUE \
-        java $opts "$@" -jar "$dir/target/quarkus-app/quarkus-run.jar" >"$logfile" 2>&1 &
+        "$java" $opts "$@" -jar "$dir/target/quarkus-app/quarkus-run.jar" >"$logfile" 2>&1 &
     STARTED_PID=$!
     PIDS+=($STARTED_PID)
     wait_http "http://127.0.0.1:$port/q/health/ready" 90
@@ -229,8 +234,8 @@ make_key() { # port; sets TENANT, MADE_KEY and LIMITS_USED
 TARGETS=(sim nginx tollgate)
 CHECKS=("http://127.0.0.1:$SIM0|$SIM_KEY" "http://127.0.0.1:$NGX0|$SIM_KEY")
 if [ -n "$BASELINE" ]; then
-    log "starting the baseline tollgate ($BASELINE_COMMIT, $JAVA_OPTS_BASE)"
-    start_tollgate "$WORK/baseline" $TGB ${DB}_base "$WORK/tollgate-baseline.log" "$JAVA_OPTS_BASE"
+    log "starting the baseline tollgate ($BASELINE_COMMIT, $JAVA_BASE $JAVA_OPTS_BASE)"
+    start_tollgate "$JAVA_BASE" "$WORK/baseline" $TGB ${DB}_base "$WORK/tollgate-baseline.log" "$JAVA_OPTS_BASE"
     TGB_PID=$STARTED_PID
     make_key $TGB
     TGB_KEY=$MADE_KEY
@@ -239,12 +244,12 @@ if [ -n "$BASELINE" ]; then
     CHECKS+=("http://127.0.0.1:$TGB|$TGB_KEY")
 fi
 
-log "starting tollgate ($JAVA_OPTS_TG)"
+log "starting tollgate ($JAVA_TG $JAVA_OPTS_TG)"
 JFR_OPTS=()
 if [ "$JFR" = 1 ]; then
     JFR_OPTS=(-XX:+FlightRecorder "-XX:StartFlightRecording=filename=$WORK/tollgate.jfr,settings=profile,dumponexit=true")
 fi
-start_tollgate "$ROOT" $TG $DB "$WORK/tollgate.log" "$JAVA_OPTS_TG" "${JFR_OPTS[@]}"
+start_tollgate "$JAVA_TG" "$ROOT" $TG $DB "$WORK/tollgate.log" "$JAVA_OPTS_TG" "${JFR_OPTS[@]}"
 TG_PID=$STARTED_PID
 TG_START_RSS=$(status_kb VmRSS $TG_PID)
 
@@ -379,6 +384,7 @@ OUT=${OUT:-$BENCH/results/$DATE-$HOST$([ "$QUICK" = 1 ] && echo -quick || true).
     echo "commit=$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src || echo +dirty)"
     [ -z "$BASELINE" ] || echo "baseline=$BASELINE_COMMIT tgb_hwm_main_kb=$TGB_HWM_MAIN"
     [ -z "$BASELINE" ] || echo "baseline_java_opts=$JAVA_OPTS_BASE"
+    [ -z "$BASELINE" ] || echo "baseline_java=$("$JAVA_BASE" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.runtime.version = //p')"
     echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "mode=$([ "$QUICK" = 1 ] && echo quick || echo full) rounds=$ROUNDS seconds=$SECONDS_PER_RUN elapsed_s=$ELAPSED"
     echo "nproc=$(nproc)"
@@ -389,6 +395,7 @@ OUT=${OUT:-$BENCH/results/$DATE-$HOST$([ "$QUICK" = 1 ] && echo -quick || true).
     echo "wrk=$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
     echo "load_before=$LOAD_BEFORE"
     echo "load_after=$LOAD_AFTER"
+    echo "java=$("$JAVA_TG" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.runtime.version = //p')"
     echo "java_opts=$JAVA_OPTS_TG; tollgate.upstream.bulkhead-queue and max-connections-per-upstream=$UPSTREAM_QUEUE"
     echo "limits=$LIMITS_USED"
     echo "tg_start_rss_kb=$TG_START_RSS tg_hwm_main_kb=$TG_HWM_MAIN tg_hwm_all_kb=$TG_HWM_ALL"
