@@ -6,8 +6,9 @@
 #
 # usage: bench/ab.sh --baseline REV [--rounds N] [--label NAME] [--out FILE]
 #
-# Per round: 10 s at saturation against the 0 ms upstream (CPU per request from /proc/<pid>/stat), then 10 s with 25
-# connections against the 50 ms upstream, nginx in front of the same simulator first; meanwhile a packet capture gives
+# Per round: 10 s at saturation against the 0 ms upstream (CPU per request from /proc/<pid>/stat), then 10 s with 50
+# connections against the 50 ms upstream, each waiting a random time (mean 50 ms) before each request (~475 req/s
+# arriving spread out, as run.sh does), nginx in front of the same simulator first; meanwhile a packet capture gives
 # what each proxy adds to each request (bench/added.py). After the
 # rounds: 1,000 concurrent streams (24 events 500 ms apart) twice per tollgate, in the order base, this, this, base,
 # so both have one run on a warm simulator. RSS is VmRSS read after each measurement.
@@ -44,8 +45,8 @@ log "this checkout :$TG_PORT (pid $TG_PID), baseline $BASE_COMMIT :$BASE_PORT (p
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mib() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }
-measure() { # phase target connections seconds model stream
-    local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} port key pid before after result added=""
+measure() { # phase target connections seconds model stream [think ms]
+    local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} think=${7:-0} port key pid before after result added=""
     case $target in
         this) port=$TG_PORT key=$TG_KEY pid=$TG_PID ;;
         base) port=$BASE_PORT key=$BASE_KEY pid=$BASE_PID ;;
@@ -54,7 +55,7 @@ measure() { # phase target connections seconds model stream
     [ "$phase" != latency ] || capture_start "$port" "$SIM50_PORT"
     before=$([ -z "$pid" ] || ticks "$pid")
     result=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 30s -s "$ROOT/bench/lua/chat.lua" "http://127.0.0.1:$port" \
-        -- "$key" "$model" "$stream" 0 2>&1 | grep '^RESULT' || true)
+        -- "$key" "$model" "$stream" 0 "$think" 2>&1 | grep '^RESULT' || true)
     after=$([ -z "$pid" ] || ticks "$pid")
     [ "$phase" != latency ] || added=" $(capture_stop)"
     echo "$phase target=$target ${result#RESULT }$added cpu_ticks=$([ -z "$pid" ] || echo $((after - before))) hz=$(getconf CLK_TCK) rss_mib=$([ -z "$pid" ] || rss_mib "$pid")" >>"$RAW"
@@ -71,8 +72,8 @@ for round in $(seq 1 "$ROUNDS"); do
     order="this base"
     [ $((round % 2)) = 1 ] || order="base this"
     for t in $order; do measure saturation "$t" 32 10 "$MODEL0"; done
-    measure latency nginx 25 10 "$MODEL50"
-    for t in $order; do measure latency "$t" 25 10 "$MODEL50"; done
+    measure latency nginx 50 10 "$MODEL50" false 50
+    for t in $order; do measure latency "$t" 50 10 "$MODEL50" false 50; done
 done
 log "1,000 concurrent streams, twice each"
 java_of() { echo "java $("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.runtime.version = //p'):"; }
@@ -105,10 +106,10 @@ lines = [f"# tollgate warm A/B: `{this}` against `{base}`, {datetime.datetime.ut
     "| | baseline | this | this / baseline, per round |", "|---|---:|---:|---:|",
     f"| CPU per request at saturation, µs (median; range) | {med(cpu('saturation','base')):.0f} ({rng(cpu('saturation','base'))}) | {med(cpu('saturation','this')):.0f} ({rng(cpu('saturation','this'))}) | {med(ratio):.2f}× ({rng(ratio, '{:.2f}')}) |",
     f"| requests/s at saturation | {med(series('saturation','base','requests'))/10:,.0f} | {med(series('saturation','this','requests'))/10:,.0f} | |",
-    f"| CPU per request at ~450 req/s (50 ms upstream), µs | {med(cpu('latency','base')):.0f} ({rng(cpu('latency','base'))}) | {med(cpu('latency','this')):.0f} ({rng(cpu('latency','this'))}) | {med(lat_ratio):.2f}× ({rng(lat_ratio, '{:.2f}')}) |",
+    f"| CPU per request at ~480 req/s (50 ms upstream, spread out), µs | {med(cpu('latency','base')):.0f} ({rng(cpu('latency','base'))}) | {med(cpu('latency','this')):.0f} ({rng(cpu('latency','this'))}) | {med(lat_ratio):.2f}× ({rng(lat_ratio, '{:.2f}')}) |",
     f"| added per request p50, ms, packet capture (median; range; nginx: {med(added['nginx']):.2f}) | {med(added['base']):.2f} ({rng(added['base'], '{:.2f}')}) | {med(added['this']):.2f} ({rng(added['this'], '{:.2f}')}) | |",
     f"| added per request p99, ms (nginx: {med(added99['nginx']):.2f}) | {med(added99['base']):.2f} ({rng(added99['base'], '{:.2f}')}) | {med(added99['this']):.2f} ({rng(added99['this'], '{:.2f}')}) | |",
-    f"| p50 / p99 at ~450 req/s, end to end, ms (nginx: {med(series('latency','nginx','p50_us'))/1000:.1f} / {med(series('latency','nginx','p99_us'))/1000:.1f}) | {med(series('latency','base','p50_us'))/1000:.1f} / {med(series('latency','base','p99_us'))/1000:.1f} | {med(series('latency','this','p50_us'))/1000:.1f} / {med(series('latency','this','p99_us'))/1000:.1f} | |",
+    f"| p50 / p99 at ~480 req/s, end to end, ms (nginx: {med(series('latency','nginx','p50_us'))/1000:.1f} / {med(series('latency','nginx','p99_us'))/1000:.1f}) | {med(series('latency','base','p50_us'))/1000:.1f} / {med(series('latency','base','p99_us'))/1000:.1f} | {med(series('latency','this','p50_us'))/1000:.1f} / {med(series('latency','this','p99_us'))/1000:.1f} | |",
     f"| RSS under load, MiB (range over the rounds) | {rng(series('saturation','base','rss_mib') + series('latency','base','rss_mib'))} | {rng(series('saturation','this','rss_mib') + series('latency','this','rss_mib'))} | |",
 ]
 for i, label in ((0, 'baseline 1st (simulator cold), this 2nd'), (1, 'this 3rd, baseline 4th')):

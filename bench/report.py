@@ -113,10 +113,14 @@ print(f"- load average (1/5/15 min) before: {meta.get('load_before')}, after: {m
          if float(meta.get("load_before", "0 0 0").split()[0]) > 0.5 else ""))
 print(f"- tollgate: packaged jar, prod profile, `{meta.get('java_opts')}`; key check and usage recording on; "
       f"tenant limits: {meta.get('limits')}")
-print(f"- load: wrk, closed loop; saturation {meta.get('sat_connections')} connections against a 0 ms upstream; "
-      f"latency {meta.get('lat_connections')} connections against a 50 ms upstream (wrk cannot hold a fixed rate, "
-      f"so the connection count is chosen to give ~500 req/s; the achieved rate is shown); streams "
-      f"{meta.get('ttfb_concurrency')} connections, usage asked for (stream_options.include_usage), events 20 ms "
+print(f"- load: wrk; saturation {meta.get('sat_connections')} connections against a 0 ms upstream (closed loop); "
+      f"latency {meta.get('lat_connections')} connections against a 50 ms upstream, "
+      + (f"each waiting a random time (exponential, mean {meta.get('lat_think_ms')} ms) before each request, so requests "
+         f"arrive spread out at about a fixed rate (the achieved rate is shown)" if meta.get('lat_think_ms') else
+         "closed loop, in step (each request waits behind the others of its burst)")
+      + f"; streams {meta.get('ttfb_concurrency')} connections"
+      + (f", each stream after a random wait (mean {meta.get('ttfb_think_ms')} ms)" if meta.get('ttfb_think_ms') else "")
+      + f", usage asked for (stream_options.include_usage), events 20 ms "
       f"apart after 50 ms")
 if meta.get("mode") == "quick":
     print("- **quick mode**: the short warm-up leaves the JIT compiling during the rounds, so tollgate's figures are "

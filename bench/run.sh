@@ -54,8 +54,12 @@ else
     STREAM_COUNTS="100 1000 2500 5000" STREAM_SECONDS=25 TTFB_SECONDS=${SECONDS_PER_RUN}
 fi
 SAT_CONNECTIONS=32      # closed loop, enough to saturate 2 cores
-LAT_CONNECTIONS=25      # closed loop against a 50 ms upstream: ~500 requests/s
-TTFB_CONCURRENCY=8
+# against the 50 ms upstream: 50 connections, each waiting a random time (exponential, mean 50 ms) before each
+# request, ~475 requests/s arriving spread out (near Poisson), as a fixed rate would. Without the wait, wrk's
+# connections stay in step (sent together, answered together 50 ms later) and each request waits behind the
+# proxy's work on the others of its burst: that measured the burst, not what one request costs
+LAT_CONNECTIONS=50 LAT_THINK_MS=50
+TTFB_CONCURRENCY=8 TTFB_THINK_MS=50  # each stream started after a random wait, so they do not stay in step
 # wrk opens every stream of the series at once: the default bulkhead queue (512) and pool (1,000 connections)
 # would refuse most of a 5,000-stream burst, which is what they are for, not what the series measures
 UPSTREAM_QUEUE=10000
@@ -291,8 +295,8 @@ key_of() { case "$1" in tollgate) echo "$TG_KEY" ;; baseline) echo "$TGB_KEY" ;;
 model_of() { [ "$2" = 0 ] && echo $MODEL0 || echo $MODEL50; }
 pids_of() { case "$1" in sim) echo "$SIM0_PID $SIM50_PID" ;; nginx) nginx_pids ;; tollgate) echo $TG_PID ;; baseline) echo $TGB_PID ;; esac; }
 
-wrk_run() { # phase round target latency connections seconds [stream] [spread]
-    local phase=$1 round=$2 target=$3 lat=$4 conns=$5 secs=$6 stream=${7:-false} spread=${8:-0}
+wrk_run() { # phase round target latency connections seconds [stream] [spread] [think ms]
+    local phase=$1 round=$2 target=$3 lat=$4 conns=$5 secs=$6 stream=${7:-false} spread=${8:-0} think=${9:-0}
     local pids before after out threads=1
     [ "$conns" -gt 200 ] && threads=2
     pids=$(pids_of "$target")
@@ -306,19 +310,19 @@ wrk_run() { # phase round target latency connections seconds [stream] [spread]
     before=$(ticks $pids)
     out=$(wrk -t$threads -c"$conns" -d"${secs}s" --timeout 30s -s "$BENCH/lua/chat.lua" \
         "http://127.0.0.1:$(port_of "$target" "$lat")" -- "$(key_of "$target")" "${MODEL:-$(model_of "$target" "$lat")}" \
-        "$stream" "$spread" 2>&1 | grep '^RESULT' || true)
+        "$stream" "$spread" "$think" 2>&1 | grep '^RESULT' || true)
     # shellcheck disable=SC2086
     after=$(ticks $pids)
     [ "$capture" = 0 ] || added=" $(capture_stop)"
     # shellcheck disable=SC2086
-    echo "$phase round=$round target=$target conns=$conns spread=$spread ${out#RESULT }$added cpu_ticks=$((after - before)) hz=$HZ rss_kb=$(status_kb VmRSS $pids) hwm_kb=$(status_kb VmHWM $pids)" >>"$RAW"
+    echo "$phase round=$round target=$target conns=$conns spread=$spread think_ms=$think ${out#RESULT }$added cpu_ticks=$((after - before)) hz=$HZ rss_kb=$(status_kb VmRSS $pids) hwm_kb=$(status_kb VmHWM $pids)" >>"$RAW"
 }
 ttfb_run() { # round target
     local out added=""
     # the same capture as for whole answers: per stream, what the proxy adds to its first event and to its end
     [ "$2" = sim ] || capture_start "$(port_of "$2" 50)" $SIM50
     out=$(python3 "$BENCH/ttfb.py" 127.0.0.1 "$(port_of "$2" 50)" "$(key_of "$2")" $MODEL50 "$TTFB_SECONDS" \
-        $TTFB_CONCURRENCY | grep '^RESULT' || true)
+        $TTFB_CONCURRENCY $TTFB_THINK_MS | grep '^RESULT' || true)
     [ "$2" = sim ] || added=" $(capture_stop)"
     echo "ttfb round=$1 target=$2 ${out#RESULT }$added" >>"$RAW"
 }
@@ -327,13 +331,13 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(date -u +%s)
 log "warming up (${WARMUP}s)"
 wrk_run warmup 0 tollgate 0 $SAT_CONNECTIONS "$WARMUP"
-MODEL=$MODEL50 wrk_run warmup 0 tollgate 50 $LAT_CONNECTIONS 3
+MODEL=$MODEL50 wrk_run warmup 0 tollgate 50 $LAT_CONNECTIONS 3 false 0 $LAT_THINK_MS
 wrk_run warmup 0 nginx 0 $SAT_CONNECTIONS 3
 wrk_run warmup 0 sim 0 $SAT_CONNECTIONS 3
 python3 "$BENCH/ttfb.py" 127.0.0.1 $TG "$TG_KEY" $MODEL50 2 4 >/dev/null
 if [ -n "$BASELINE" ]; then
     wrk_run warmup 0 baseline 0 $SAT_CONNECTIONS "$WARMUP"
-    MODEL=$MODEL50 wrk_run warmup 0 baseline 50 $LAT_CONNECTIONS 3
+    MODEL=$MODEL50 wrk_run warmup 0 baseline 50 $LAT_CONNECTIONS 3 false 0 $LAT_THINK_MS
     python3 "$BENCH/ttfb.py" 127.0.0.1 $TGB "$TGB_KEY" $MODEL50 2 4 >/dev/null
 fi
 
@@ -342,7 +346,7 @@ for round in $(seq 1 "$ROUNDS"); do
     # rotate the order so no target always runs first after a pause
     order=("${TARGETS[@]:$((round % ${#TARGETS[@]}))}" "${TARGETS[@]:0:$((round % ${#TARGETS[@]}))}")
     for t in "${order[@]}"; do wrk_run saturation "$round" "$t" 0 $SAT_CONNECTIONS "$SECONDS_PER_RUN"; done
-    for t in "${order[@]}"; do wrk_run latency "$round" "$t" 50 $LAT_CONNECTIONS "$SECONDS_PER_RUN"; done
+    for t in "${order[@]}"; do wrk_run latency "$round" "$t" 50 $LAT_CONNECTIONS "$SECONDS_PER_RUN" false 0 $LAT_THINK_MS; done
     for t in "${order[@]}"; do ttfb_run "$round" "$t"; done
 done
 TG_HWM_MAIN=$(status_kb VmHWM $TG_PID)
@@ -399,7 +403,7 @@ OUT=${OUT:-$BENCH/results/$DATE-$HOST$([ "$QUICK" = 1 ] && echo -quick || true).
     echo "java_opts=$JAVA_OPTS_TG; tollgate.upstream.bulkhead-queue and max-connections-per-upstream=$UPSTREAM_QUEUE"
     echo "limits=$LIMITS_USED"
     echo "tg_start_rss_kb=$TG_START_RSS tg_hwm_main_kb=$TG_HWM_MAIN tg_hwm_all_kb=$TG_HWM_ALL"
-    echo "sat_connections=$SAT_CONNECTIONS lat_connections=$LAT_CONNECTIONS ttfb_concurrency=$TTFB_CONCURRENCY"
+    echo "sat_connections=$SAT_CONNECTIONS lat_connections=$LAT_CONNECTIONS lat_think_ms=$LAT_THINK_MS ttfb_concurrency=$TTFB_CONCURRENCY ttfb_think_ms=$TTFB_THINK_MS"
     echo "stream_seconds=$STREAM_SECONDS"
     echo "---"
     cat "$RAW"

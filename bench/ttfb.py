@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 """Streams chat completions over keep-alive connections and reports time to first SSE event and to the last one.
 
-usage: ttfb.py HOST PORT KEY MODEL SECONDS CONCURRENCY
+usage: ttfb.py HOST PORT KEY MODEL SECONDS CONCURRENCY [THINK_MS]
+THINK_MS: each connection waits a random time (exponential, this mean) before each stream, so the connections do
+not stay in step against a fixed-latency upstream (their first events would otherwise reach the proxy together)
 prints: RESULT streams=N errors=E ttfb_p50_us=.. ttfb_p99_us=.. last_p50_us=.. gap_max_p50_us=.. content_gap_max_p50_us=..
 (content_gap: between events that carry text, leaving out the usage chunk and [DONE] that close the stream)
 """
 import http.client
+import random
 import sys
 import threading
 import time
 
 host, port, key, model = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 seconds, concurrency = float(sys.argv[5]), int(sys.argv[6])
+think = float(sys.argv[7]) / 1000 if len(sys.argv) > 7 else 0.0
 body = ('{"model":"%s","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Say something short."}]}' % model).encode()
 headers = {"Content-Type": "application/json", "Authorization": "Bearer " + key}
 lock = threading.Lock()
@@ -21,6 +25,8 @@ firsts, lasts, gaps, content_gaps, errors = [], [], [], [], [0]
 def worker(deadline):
     conn = http.client.HTTPConnection(host, port, timeout=30)
     while time.monotonic() < deadline:
+        if think > 0:
+            time.sleep(random.expovariate(1 / think))
         try:
             t0 = time.perf_counter()
             conn.request("POST", "/v1/chat/completions", body, headers)

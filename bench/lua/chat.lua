@@ -1,17 +1,29 @@
 -- POST /v1/chat/completions with a fixed key; prints one RESULT line wrk's driver parses.
--- args: key model stream(true|false) [keys N: pick a random bench key among N, see run.sh]
-local key, model, stream, spread
+-- args: key model stream(true|false) [keys N: pick a random bench key among N, see run.sh] [think ms]
+-- think: each connection waits a random time (exponential, this mean) before each request, so the connections'
+-- requests arrive spread out (near Poisson) at about connections / (think + answer time) a second, instead of in
+-- step: with a fixed upstream latency and no think time, wrk's connections send and are answered together, and each
+-- request waits for the proxy to handle the others of its burst
+local key, model, stream, spread, think
 init = function(args)
   key = args[1]
   model = args[2] or "claude-4-5-haiku"
   stream = args[3] == "true"
   spread = tonumber(args[4] or "0")
+  think = tonumber(args[5] or "0")
   math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0) % 100000)
 end
 
 local body_for = function()
   return '{"model":"' .. model .. '","stream":' .. tostring(stream)
     .. ',"messages":[{"role":"user","content":"Say something short about benchmarks."}]}'
+end
+
+delay = function()
+  if think > 0 then
+    return math.floor(-think * math.log(1 - math.random()) + 0.5)
+  end
+  return 0
 end
 
 request = function()
