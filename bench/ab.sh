@@ -7,7 +7,7 @@
 # usage: bench/ab.sh --baseline REV [--rounds N] [--label NAME] [--out FILE]
 #
 # Per round: 10 s at saturation against the 0 ms upstream (CPU per request from /proc/<pid>/stat), then 10 s with 50
-# connections against the 50 ms upstream, each waiting a random time (mean 50 ms) before each request (~475 req/s
+# connections against the 50 ms upstream, each waiting a random time (mean 50 ms) before each request (~480 req/s
 # arriving spread out, as run.sh does), nginx in front of the same simulator first; meanwhile a packet capture gives
 # what each proxy adds to each request (bench/added.py). After the
 # rounds: 1,000 concurrent streams (24 events 500 ms apart) twice per tollgate, in the order base, this, this, base,
