@@ -251,7 +251,12 @@ fi
 log "starting tollgate ($JAVA_TG $JAVA_OPTS_TG)"
 JFR_OPTS=()
 if [ "$JFR" = 1 ]; then
-    JFR_OPTS=(-XX:+FlightRecorder "-XX:StartFlightRecording=filename=$WORK/tollgate.jfr,settings=profile,dumponexit=true")
+    # JDK 25+ also samples CPU time (jdk.CPUTimeSample, JEP 509: native frames included, threads in syscalls too),
+    # which the usual execution samples miss; bench/cpuprofile.py sums it by phase of the request
+    cputime=""
+    [ "$("$JAVA_TG" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')" -ge 25 ] 2>/dev/null \
+        && cputime=",jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=2ms"
+    JFR_OPTS=(-XX:+FlightRecorder "-XX:StartFlightRecording=filename=$WORK/tollgate.jfr,settings=profile,dumponexit=true$cputime")
 fi
 start_tollgate "$JAVA_TG" "$ROOT" $TG $DB "$WORK/tollgate.log" "$JAVA_OPTS_TG" "${JFR_OPTS[@]}"
 TG_PID=$STARTED_PID
