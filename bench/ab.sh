@@ -8,7 +8,8 @@
 #
 # Per round: 10 s at saturation against the 0 ms upstream (CPU per request from /proc/<pid>/stat), then 10 s with 50
 # connections against the 50 ms upstream, each waiting a random time (mean 50 ms) before each request (~480 req/s
-# arriving spread out, as run.sh does), nginx in front of the same simulator first; meanwhile a packet capture gives
+# arriving spread out: run.sh's latency load, read from its serve env), nginx in front of the same simulator first;
+# meanwhile a packet capture gives
 # what each proxy adds to each request (bench/added.py). After the
 # rounds: 1,000 concurrent streams (24 events 500 ms apart) twice per tollgate, in the order base, this, this, base,
 # so both have one run on a warm simulator. RSS is VmRSS read after each measurement.
@@ -72,16 +73,15 @@ for round in $(seq 1 "$ROUNDS"); do
     order="this base"
     [ $((round % 2)) = 1 ] || order="base this"
     for t in $order; do measure saturation "$t" 32 10 "$MODEL0"; done
-    measure latency nginx 50 10 "$MODEL50" false 50
-    for t in $order; do measure latency "$t" 50 10 "$MODEL50" false 50; done
+    measure latency nginx "$LAT_CONNECTIONS" 10 "$MODEL50" false "$LAT_THINK_MS"
+    for t in $order; do measure latency "$t" "$LAT_CONNECTIONS" 10 "$MODEL50" false "$LAT_THINK_MS"; done
 done
 log "1,000 concurrent streams, twice each"
-java_of() { echo "java $("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.runtime.version = //p'):"; }
 for t in base this this base; do measure streams "$t" 1000 16 "$MODELSLOW" true; done
 
 python3 - "$RAW" "$OUT" "$(git -C "$ROOT" rev-parse --short HEAD)" "$BASE_COMMIT" "$ROUNDS" \
-    "$(java_of "${TOLLGATE_BENCH_JAVA:-java}") ${TOLLGATE_BENCH_JAVA_OPTS:-run.sh default: the Procfile web options}" \
-    "$(java_of "${TOLLGATE_BENCH_BASELINE_JAVA:-${TOLLGATE_BENCH_JAVA:-java}}") ${TOLLGATE_BENCH_BASELINE_JAVA_OPTS:-the same}" <<'EOF'
+    "java $TG_JAVA: ${TOLLGATE_BENCH_JAVA_OPTS:-run.sh default: the Procfile web options}" \
+    "java $BASE_JAVA: ${TOLLGATE_BENCH_BASELINE_JAVA_OPTS:-the same}" <<'EOF'
 import re, statistics as st, sys, platform, datetime, os
 raw, out, this, base, rounds, opts, base_opts = sys.argv[1:8]
 rows = []

@@ -73,6 +73,8 @@ JAVA_OPTS_TG=${TOLLGATE_BENCH_JAVA_OPTS:--XX:+UseSerialGC $JVM_DEFAULTS -Xmx300m
 JAVA_OPTS_BASE=${TOLLGATE_BENCH_BASELINE_JAVA_OPTS:-$JAVA_OPTS_TG}
 JAVA_TG=${TOLLGATE_BENCH_JAVA:-java}
 JAVA_BASE=${TOLLGATE_BENCH_BASELINE_JAVA:-$JAVA_TG}
+java_version() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.runtime.version = //p'; }
+JAVA_TG_VERSION=$(java_version "$JAVA_TG") JAVA_BASE_VERSION=$(java_version "$JAVA_BASE")
 LIMITS_JSON=${TOLLGATE_BENCH_TENANT_LIMITS:-'{"requestsPerMinute":100000000,"tokensPerMinute":1000000000}'}
 BASE=${TOLLGATE_BENCH_PORT_BASE:-19090}
 PGURL=${TOLLGATE_BENCH_PGURL:-postgres://postgres@127.0.0.1:5432}
@@ -254,8 +256,7 @@ if [ "$JFR" = 1 ]; then
     # JDK 25+ also samples CPU time (jdk.CPUTimeSample, JEP 509: native frames included, threads in syscalls too),
     # which the usual execution samples miss; bench/cpuprofile.py sums it by phase of the request
     cputime=""
-    [ "$("$JAVA_TG" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')" -ge 25 ] 2>/dev/null \
-        && cputime=",jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=2ms"
+    [ "${JAVA_TG_VERSION%%[.+-]*}" -ge 25 ] 2>/dev/null && cputime=",jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=2ms"
     JFR_OPTS=(-XX:+FlightRecorder "-XX:StartFlightRecording=filename=$WORK/tollgate.jfr,settings=profile,dumponexit=true$cputime")
 fi
 start_tollgate "$JAVA_TG" "$ROOT" $TG $DB "$WORK/tollgate.log" "$JAVA_OPTS_TG" "${JFR_OPTS[@]}"
@@ -283,8 +284,9 @@ if [ "$SERVE" = 1 ]; then
     if [ -n "$SERVE_ENV" ]; then # written whole, then moved: a reader never sees half of it
         {
             echo "TG_PORT=$TG TG_PID=$TG_PID TG_KEY=$TG_KEY SIM_KEY=$SIM_KEY SIM50_PORT=$SIM50 NGX50_PORT=$NGX50"
-            echo "MODEL0=$MODEL0 MODEL50=$MODEL50 MODELSLOW=$MODELSLOW"
-            [ -z "$BASELINE" ] || echo "BASE_PORT=$TGB BASE_PID=$TGB_PID BASE_KEY=$TGB_KEY BASE_COMMIT=$BASELINE_COMMIT"
+            echo "MODEL0=$MODEL0 MODEL50=$MODEL50 MODELSLOW=$MODELSLOW TG_JAVA=$JAVA_TG_VERSION"
+            echo "LAT_CONNECTIONS=$LAT_CONNECTIONS LAT_THINK_MS=$LAT_THINK_MS"
+            [ -z "$BASELINE" ] || echo "BASE_PORT=$TGB BASE_PID=$TGB_PID BASE_KEY=$TGB_KEY BASE_COMMIT=$BASELINE_COMMIT BASE_JAVA=$JAVA_BASE_VERSION"
         } >"$SERVE_ENV.tmp"
         mv "$SERVE_ENV.tmp" "$SERVE_ENV"
     fi
@@ -322,6 +324,9 @@ wrk_run() { # phase round target latency connections seconds [stream] [spread] [
     # shellcheck disable=SC2086
     echo "$phase round=$round target=$target conns=$conns spread=$spread think_ms=$think ${out#RESULT }$added cpu_ticks=$((after - before)) hz=$HZ rss_kb=$(status_kb VmRSS $pids) hwm_kb=$(status_kb VmHWM $pids)" >>"$RAW"
 }
+latency_run() { # phase round target seconds: the latency load against the 50 ms upstream, spread out
+    wrk_run "$1" "$2" "$3" 50 $LAT_CONNECTIONS "$4" false 0 $LAT_THINK_MS
+}
 ttfb_run() { # round target
     local out added=""
     # the same capture as for whole answers: per stream, what the proxy adds to its first event and to its end
@@ -336,13 +341,13 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(date -u +%s)
 log "warming up (${WARMUP}s)"
 wrk_run warmup 0 tollgate 0 $SAT_CONNECTIONS "$WARMUP"
-MODEL=$MODEL50 wrk_run warmup 0 tollgate 50 $LAT_CONNECTIONS 3 false 0 $LAT_THINK_MS
+latency_run warmup 0 tollgate 3
 wrk_run warmup 0 nginx 0 $SAT_CONNECTIONS 3
 wrk_run warmup 0 sim 0 $SAT_CONNECTIONS 3
 python3 "$BENCH/ttfb.py" 127.0.0.1 $TG "$TG_KEY" $MODEL50 2 4 >/dev/null
 if [ -n "$BASELINE" ]; then
     wrk_run warmup 0 baseline 0 $SAT_CONNECTIONS "$WARMUP"
-    MODEL=$MODEL50 wrk_run warmup 0 baseline 50 $LAT_CONNECTIONS 3 false 0 $LAT_THINK_MS
+    latency_run warmup 0 baseline 3
     python3 "$BENCH/ttfb.py" 127.0.0.1 $TGB "$TGB_KEY" $MODEL50 2 4 >/dev/null
 fi
 
@@ -351,7 +356,7 @@ for round in $(seq 1 "$ROUNDS"); do
     # rotate the order so no target always runs first after a pause
     order=("${TARGETS[@]:$((round % ${#TARGETS[@]}))}" "${TARGETS[@]:0:$((round % ${#TARGETS[@]}))}")
     for t in "${order[@]}"; do wrk_run saturation "$round" "$t" 0 $SAT_CONNECTIONS "$SECONDS_PER_RUN"; done
-    for t in "${order[@]}"; do wrk_run latency "$round" "$t" 50 $LAT_CONNECTIONS "$SECONDS_PER_RUN" false 0 $LAT_THINK_MS; done
+    for t in "${order[@]}"; do latency_run latency "$round" "$t" "$SECONDS_PER_RUN"; done
     for t in "${order[@]}"; do ttfb_run "$round" "$t"; done
 done
 TG_HWM_MAIN=$(status_kb VmHWM $TG_PID)
@@ -393,7 +398,7 @@ OUT=${OUT:-$BENCH/results/$DATE-$HOST$([ "$QUICK" = 1 ] && echo -quick || true).
     echo "commit=$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src || echo +dirty)"
     [ -z "$BASELINE" ] || echo "baseline=$BASELINE_COMMIT tgb_hwm_main_kb=$TGB_HWM_MAIN"
     [ -z "$BASELINE" ] || echo "baseline_java_opts=$JAVA_OPTS_BASE"
-    [ -z "$BASELINE" ] || echo "baseline_java=$("$JAVA_BASE" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.runtime.version = //p')"
+    [ -z "$BASELINE" ] || echo "baseline_java=$JAVA_BASE_VERSION"
     echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "mode=$([ "$QUICK" = 1 ] && echo quick || echo full) rounds=$ROUNDS seconds=$SECONDS_PER_RUN elapsed_s=$ELAPSED"
     echo "nproc=$(nproc)"
@@ -404,7 +409,7 @@ OUT=${OUT:-$BENCH/results/$DATE-$HOST$([ "$QUICK" = 1 ] && echo -quick || true).
     echo "wrk=$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
     echo "load_before=$LOAD_BEFORE"
     echo "load_after=$LOAD_AFTER"
-    echo "java=$("$JAVA_TG" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.runtime.version = //p')"
+    echo "java=$JAVA_TG_VERSION"
     echo "java_opts=$JAVA_OPTS_TG; tollgate.upstream.bulkhead-queue and max-connections-per-upstream=$UPSTREAM_QUEUE"
     echo "limits=$LIMITS_USED"
     echo "tg_start_rss_kb=$TG_START_RSS tg_hwm_main_kb=$TG_HWM_MAIN tg_hwm_all_kb=$TG_HWM_ALL"

@@ -1,6 +1,7 @@
 # Sourced by bench/soak.sh and bench/ab.sh (needs ROOT): serve_start [run.sh options...] starts bench/run.sh --serve,
 # waits until it has written what it started, and sources that: TG_PORT, TG_PID, TG_KEY, SIM_KEY, SIM50_PORT, NGX50_PORT (nginx in front of it),
-# MODEL0, MODEL50, MODELSLOW, and with --baseline BASE_PORT, BASE_PID, BASE_KEY, BASE_COMMIT. Sets SERVE_PID, and
+# MODEL0, MODEL50, MODELSLOW, TG_JAVA (its runtime version), LAT_CONNECTIONS and LAT_THINK_MS (run.sh's latency load),
+# and with --baseline BASE_PORT, BASE_PID, BASE_KEY, BASE_COMMIT, BASE_JAVA. Sets SERVE_PID, and
 # SERVE_LOG and SERVE_ENV, the two files the caller removes when it is done.
 serve_start() {
     SERVE_LOG=$(mktemp /tmp/tollgate-serve.XXXXXX)
