@@ -15,6 +15,7 @@ import jakarta.enterprise.util.TypeLiteral;
 import org.jboss.logging.Logger;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
@@ -38,6 +39,7 @@ import io.vertx.core.http.RequestOptions;
  * response's status and headers have arrived; its body is read by the caller as it arrives, so nothing is retried
  * once a byte has gone to the client.
  */
+@Startup // its settings are checked before the first request: a bad one stops the start
 @ApplicationScoped
 public class UpstreamClient {
 
@@ -67,6 +69,7 @@ public class UpstreamClient {
     }
 
     public UpstreamClient(Vertx vertx, UpstreamPolicyConfig config, UpstreamMetrics metrics, Clock clock) {
+        UpstreamPolicy.validate(config);
         this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;

@@ -1,17 +1,22 @@
 package io.tollgate.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,7 +30,8 @@ import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * Exchanges with the simulator over real sockets, opened from every event loop in turn: each must ride a connection
- * that lives on the loop of its request, or the answer's events cross between threads.
+ * that lives on the loop of its request, or the answer's events cross between threads. And the bulkhead: upstream
+ * {@code narrow} (the simulator under another name) takes one call at a time and queues one more (test config).
  */
 @QuarkusTest
 class UpstreamClientTest {
@@ -48,7 +54,7 @@ class UpstreamClientTest {
         for (int round = 0; round < 4; round++) {
             List<CompletableFuture<String>> calls = new ArrayList<>();
             for (Context context : contexts) {
-                calls.add(exchangeOn(context, upstream));
+                calls.add(exchangeOn(context, upstream, 0));
             }
             for (CompletableFuture<String> call : calls) {
                 String mismatch = call.get(10, TimeUnit.SECONDS);
@@ -60,6 +66,29 @@ class UpstreamClientTest {
         }
         assertEquals(4 * contexts.size(), exchanges);
         assertEquals(List.of(), mismatches);
+    }
+
+    @Test
+    void theBulkheadQueuesACallAndRunsItOnItsOwnLoopWhenTheFirstEndsAndRefusesTheNext() throws Exception {
+        Upstream simulator = registry.defaultUpstream().orElseThrow();
+        Upstream narrow = new Upstream("narrow", simulator.baseUrl(), simulator.key(), Set.of());
+        List<Context> contexts = oneContextPerEventLoop();
+        assertTrue(contexts.size() >= 2, "needs two event loops or more, found " + contexts.size());
+        // the first holds the only place for 300 ms; the second waits in the queue, started from another loop, so
+        // it is released by the first one's end on the first loop and must still be sent and answered on its own
+        CompletableFuture<String> first = exchangeOn(contexts.get(0), narrow, 300);
+        Thread.sleep(100);
+        CompletableFuture<String> queued = exchangeOn(contexts.get(1), narrow, 0);
+        Thread.sleep(100);
+        CompletableFuture<String> refused = exchangeOn(contexts.get(0), narrow, 0);
+
+        ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(BulkheadException.class, e.getCause());
+        assertEquals(null, first.get(10, TimeUnit.SECONDS));
+        assertEquals(null, queued.get(10, TimeUnit.SECONDS));
+        assertTrue(first.isDone() && queued.isDone());
+        // the place is free again
+        assertEquals(null, exchangeOn(contexts.get(1), narrow, 0).get(10, TimeUnit.SECONDS));
     }
 
     /**
@@ -84,12 +113,16 @@ class UpstreamClientTest {
         return new ArrayList<>(byThread.values());
     }
 
-    /** Opens one exchange on {@code context} and reads its answer; null when its connection is on that loop. */
-    private CompletableFuture<String> exchangeOn(Context context, Upstream upstream) {
+    /**
+     * Opens one exchange on {@code context} (the simulator answering after {@code latencyMs}) and reads its answer;
+     * null when its connection is on that loop and the answer came back there.
+     */
+    private CompletableFuture<String> exchangeOn(Context context, Upstream upstream, int latencyMs) {
         CompletableFuture<String> result = new CompletableFuture<>();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add("Authorization", "Bearer " + upstream.key())
-                .add("Content-Type", "application/json");
+                .add("Content-Type", "application/json")
+                .add("x-sim-latency-ms", Integer.toString(latencyMs));
         Buffer body = Buffer.buffer("{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
         context.runOnContext(v -> {
             Thread requestThread = Thread.currentThread();
@@ -97,7 +130,9 @@ class UpstreamClientTest {
                     new UpstreamClient.Attempts(), "req_loop_test").subscribe().with(exchange -> {
                         // the connection's own event loop: not on Vert.x's public API, so read from its channel
                         var connection = (ConnectionBase) exchange.request().connection();
-                        String mismatch = connection.channel().eventLoop().inEventLoop(requestThread) ? null
+                        String mismatch = connection.channel().eventLoop().inEventLoop(requestThread)
+                                ? Thread.currentThread() == requestThread ? null
+                                        : "exchange delivered on " + Thread.currentThread().getName()
                                 : "request on " + requestThread.getName() + ", connection on another loop";
                         exchange.response().body().onComplete(done -> {
                             exchange.finished();
