@@ -204,6 +204,11 @@ public class UpstreamClient {
         long budget = Math.max(policy.retryBudget().toMillis(), policy.backoffInitial().toMillis() + 1);
         TypedGuard<Uni<UpstreamExchange>> guard = TypedGuard.create(EXCHANGE)
                 .withDescription("upstream " + name)
+                // run the first attempt in the caller's task: offloaded, it became a task of its own queued on the
+                // same event loop (one more hop, and a wait behind the loop's other work, on every request); retries
+                // still wait on the timer and come back to the event loop, and attempt() creates each request on
+                // the request's own loop wherever it starts
+                .withThreadOffload(false)
                 .withRetry()
                 .maxRetries(Math.max(0, policy.maxAttempts() - 1))
                 .delay(policy.backoffInitial().toMillis(), ChronoUnit.MILLIS)
