@@ -7,14 +7,16 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 @ApplicationScoped
 public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID> {
 
+    // SQL, not HQL: see TenantRepository
     public Uni<List<ApiKey>> listByTenant(UUID tenantId) {
-        return list("tenantId", Sort.by("createdAt").and("id"), tenantId);
+        return getSession().chain(s -> s.createNativeQuery(
+                "select * from api_key where tenant_id = :tenantId order by created_at, id", ApiKey.class)
+                .setParameter("tenantId", tenantId).getResultList());
     }
 
     public Uni<Void> insertSecret(UUID keyId, byte[] hash, OffsetDateTime createdAt) {

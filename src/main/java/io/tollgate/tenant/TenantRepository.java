@@ -6,18 +6,23 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 @ApplicationScoped
 public class TenantRepository implements PanacheRepositoryBase<Tenant, UUID> {
 
+    // SQL, not HQL (Panache's find/list): the first HQL query loads Hibernate's query parser, ~1,500 classes and
+    // ~25 MiB of RSS for the life of the process, for three simple selects
+
     public Uni<Tenant> findByName(String name) {
-        return find("name", name).firstResult();
+        return getSession().chain(s -> s.createNativeQuery("select * from tenant where name = :name", Tenant.class)
+                .setParameter("name", name).getResultList())
+                .map(found -> found.isEmpty() ? null : found.get(0));
     }
 
     public Uni<List<Tenant>> listAllByCreation() {
-        return listAll(Sort.by("createdAt").and("id"));
+        return getSession().chain(
+                s -> s.createNativeQuery("select * from tenant order by created_at, id", Tenant.class).getResultList());
     }
 
     /** The limits of the tenant's keys that have their own (id, JSON), to check them against new tenant limits. */
