@@ -3,8 +3,9 @@ package io.tollgate.upstream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** The settled policy of one upstream: its override where given, the default elsewhere. */
 public record UpstreamPolicy(Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, int maxAttempts,
@@ -30,62 +31,72 @@ public record UpstreamPolicy(Duration connectTimeout, Duration firstByteTimeout,
     }
 
     /**
+     * One setting that has a range: its key under {@code tollgate.upstream.}, how to read its default and its
+     * per-upstream override (null: it has none), and the range.
+     */
+    private record Setting<T>(String key, Function<UpstreamPolicyConfig, T> all,
+            Function<UpstreamPolicyConfig.Override, Optional<T>> one, Predicate<T> ok, String rule) {
+
+        void check(UpstreamPolicyConfig config, List<String> problems) {
+            report(problems, "tollgate.upstream." + key, all.apply(config));
+            if (one != null) {
+                config.named().forEach((name, o) -> one.apply(o)
+                        .ifPresent(v -> report(problems, "tollgate.upstream.named.\"" + name + "\"." + key, v)));
+            }
+        }
+
+        private void report(List<String> problems, String fullKey, T value) {
+            if (!ok.test(value)) {
+                problems.add(fullKey + " " + rule + ", got " + value);
+            }
+        }
+    }
+
+    private static final Predicate<Duration> AT_LEAST_1MS = d -> !d.isNegative() && d.toMillis() >= 1;
+    private static final Predicate<Duration> NOT_NEGATIVE = d -> !d.isNegative();
+    private static final Predicate<Integer> AT_LEAST_1 = n -> n >= 1;
+
+    private static final List<Setting<?>> SETTINGS = List.of(
+            new Setting<>("connect-timeout", UpstreamPolicyConfig::connectTimeout,
+                    UpstreamPolicyConfig.Override::connectTimeout, AT_LEAST_1MS, "must be at least 1ms"),
+            new Setting<>("first-byte-timeout", UpstreamPolicyConfig::firstByteTimeout,
+                    UpstreamPolicyConfig.Override::firstByteTimeout, AT_LEAST_1MS, "must be at least 1ms"),
+            new Setting<>("idle-timeout", UpstreamPolicyConfig::idleTimeout, UpstreamPolicyConfig.Override::idleTimeout,
+                    AT_LEAST_1MS, "must be at least 1ms"),
+            new Setting<>("max-attempts", UpstreamPolicyConfig::maxAttempts, UpstreamPolicyConfig.Override::maxAttempts,
+                    AT_LEAST_1, "must be at least 1"),
+            new Setting<>("retry-budget", UpstreamPolicyConfig::retryBudget, UpstreamPolicyConfig.Override::retryBudget,
+                    NOT_NEGATIVE, "must not be negative"),
+            new Setting<>("backoff-initial", UpstreamPolicyConfig::backoffInitial, null, NOT_NEGATIVE,
+                    "must not be negative"),
+            new Setting<>("breaker-failure-ratio", UpstreamPolicyConfig::breakerFailureRatio,
+                    UpstreamPolicyConfig.Override::breakerFailureRatio, r -> r > 0 && r <= 1,
+                    "must be above 0 and at most 1"),
+            new Setting<>("breaker-request-volume", UpstreamPolicyConfig::breakerRequestVolume,
+                    UpstreamPolicyConfig.Override::breakerRequestVolume, AT_LEAST_1, "must be at least 1"),
+            new Setting<>("breaker-delay", UpstreamPolicyConfig::breakerDelay, UpstreamPolicyConfig.Override::breakerDelay,
+                    NOT_NEGATIVE, "must not be negative"),
+            new Setting<>("bulkhead-limit", UpstreamPolicyConfig::bulkheadLimit,
+                    UpstreamPolicyConfig.Override::bulkheadLimit, AT_LEAST_1, "must be at least 1"),
+            new Setting<>("bulkhead-queue", UpstreamPolicyConfig::bulkheadQueue,
+                    UpstreamPolicyConfig.Override::bulkheadQueue, AT_LEAST_1, "must be at least 1"),
+            new Setting<>("max-connections-per-upstream", UpstreamPolicyConfig::maxConnectionsPerUpstream, null,
+                    AT_LEAST_1, "must be at least 1"));
+
+    /**
      * Every setting in range, defaults and overrides alike, or an {@link IllegalStateException} naming each that is
      * not: checked at startup, so that a bad value stops the process with its key instead of failing each request to
      * that upstream (the guard is built on the first call, and SmallRye Fault Tolerance refuses a queue of 0).
      */
     static void validate(UpstreamPolicyConfig config) {
         List<String> problems = new ArrayList<>();
-        String all = "tollgate.upstream.";
-        positive(problems, all + "connect-timeout", Optional.of(config.connectTimeout()));
-        positive(problems, all + "first-byte-timeout", Optional.of(config.firstByteTimeout()));
-        positive(problems, all + "idle-timeout", Optional.of(config.idleTimeout()));
-        atLeastOne(problems, all + "max-attempts", Optional.of(config.maxAttempts()));
-        notNegative(problems, all + "retry-budget", Optional.of(config.retryBudget()));
-        notNegative(problems, all + "backoff-initial", Optional.of(config.backoffInitial()));
+        SETTINGS.forEach(setting -> setting.check(config, problems));
         if (config.backoffMax().compareTo(config.backoffInitial()) < 0) {
-            problems.add(all + "backoff-max must be at least backoff-initial (" + config.backoffInitial() + "), got "
-                    + config.backoffMax());
-        }
-        ratio(problems, all + "breaker-failure-ratio", Optional.of(config.breakerFailureRatio()));
-        atLeastOne(problems, all + "breaker-request-volume", Optional.of(config.breakerRequestVolume()));
-        notNegative(problems, all + "breaker-delay", Optional.of(config.breakerDelay()));
-        atLeastOne(problems, all + "bulkhead-limit", Optional.of(config.bulkheadLimit()));
-        atLeastOne(problems, all + "bulkhead-queue", Optional.of(config.bulkheadQueue()));
-        atLeastOne(problems, all + "max-connections-per-upstream", Optional.of(config.maxConnectionsPerUpstream()));
-        for (Map.Entry<String, UpstreamPolicyConfig.Override> e : config.named().entrySet()) {
-            String one = all + "named.\"" + e.getKey() + "\".";
-            UpstreamPolicyConfig.Override o = e.getValue();
-            positive(problems, one + "connect-timeout", o.connectTimeout());
-            positive(problems, one + "first-byte-timeout", o.firstByteTimeout());
-            positive(problems, one + "idle-timeout", o.idleTimeout());
-            atLeastOne(problems, one + "max-attempts", o.maxAttempts());
-            notNegative(problems, one + "retry-budget", o.retryBudget());
-            ratio(problems, one + "breaker-failure-ratio", o.breakerFailureRatio());
-            atLeastOne(problems, one + "breaker-request-volume", o.breakerRequestVolume());
-            notNegative(problems, one + "breaker-delay", o.breakerDelay());
-            atLeastOne(problems, one + "bulkhead-limit", o.bulkheadLimit());
-            atLeastOne(problems, one + "bulkhead-queue", o.bulkheadQueue());
+            problems.add("tollgate.upstream.backoff-max must be at least backoff-initial (" + config.backoffInitial()
+                    + "), got " + config.backoffMax());
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid upstream settings: " + String.join("; ", problems));
         }
-    }
-
-    private static void positive(List<String> problems, String key, Optional<Duration> value) {
-        value.filter(d -> d.isNegative() || d.toMillis() < 1)
-                .ifPresent(d -> problems.add(key + " must be at least 1ms, got " + d));
-    }
-
-    private static void notNegative(List<String> problems, String key, Optional<Duration> value) {
-        value.filter(Duration::isNegative).ifPresent(d -> problems.add(key + " must not be negative, got " + d));
-    }
-
-    private static void atLeastOne(List<String> problems, String key, Optional<Integer> value) {
-        value.filter(n -> n < 1).ifPresent(n -> problems.add(key + " must be at least 1, got " + n));
-    }
-
-    private static void ratio(List<String> problems, String key, Optional<Double> value) {
-        value.filter(r -> !(r > 0 && r <= 1)).ifPresent(r -> problems.add(key + " must be above 0 and at most 1, got " + r));
     }
 }
