@@ -259,5 +259,4 @@ print(f"| RSS under load ≤ 200 MiB (soak: not run here) | {fmt(loaded['tollgat
       f"{met(hwm_all <= 200)} (streams) |")
 print(f"| 100k keys: no change in the hot path's cost | one key's CPU/request (× nginx's) {fmt(keys_change * 100, 0)} % from "
       f"{min(keys, default=0):,} to {max(keys, default=0):,} keys (medians of the pairs) | {met(keys_change <= 0.15)} "
-      f"(growth within 15 %, "
-      f"the run-to-run noise here) |")
+      f"(growth within 15 %, the run-to-run noise here) |")

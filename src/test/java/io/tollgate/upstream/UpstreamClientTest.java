@@ -36,6 +36,8 @@ import io.vertx.core.net.impl.ConnectionBase;
 @QuarkusTest
 class UpstreamClientTest {
 
+    static final String PATH = "/v1/chat/completions";
+
     @Inject
     Gateway gateway;
     @Inject
@@ -74,19 +76,21 @@ class UpstreamClientTest {
         Upstream narrow = new Upstream("narrow", simulator.baseUrl(), simulator.key(), Set.of());
         List<Context> contexts = oneContextPerEventLoop();
         assertTrue(contexts.size() >= 2, "needs two event loops or more, found " + contexts.size());
-        // the first holds the only place for 300 ms; the second waits in the queue, started from another loop, so
-        // it is released by the first one's end on the first loop and must still be sent and answered on its own
-        CompletableFuture<String> first = exchangeOn(contexts.get(0), narrow, 300);
-        Thread.sleep(100);
+        // the first holds the only place for 2 s; the second waits in the queue, started from another loop, so it
+        // is released by the first one's end on the first loop and must still be sent and answered on its own
+        gateway.reset();
+        CompletableFuture<String> first = exchangeOn(contexts.get(0), narrow, 2000);
+        Gateway.await("the first call at the simulator", () -> gateway.simulator().count(PATH) == 1);
         CompletableFuture<String> queued = exchangeOn(contexts.get(1), narrow, 0);
-        Thread.sleep(100);
+        Thread.sleep(200); // the queued call's task has run on its loop (nothing to observe while it waits)
         CompletableFuture<String> refused = exchangeOn(contexts.get(0), narrow, 0);
 
         ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
         assertInstanceOf(BulkheadException.class, e.getCause());
+        assertEquals(1, gateway.simulator().count(PATH), "the queued call waits while the first runs");
         assertEquals(null, first.get(10, TimeUnit.SECONDS));
         assertEquals(null, queued.get(10, TimeUnit.SECONDS));
-        assertTrue(first.isDone() && queued.isDone());
+        assertEquals(2, gateway.simulator().count(PATH), "the refused call never reached the upstream");
         // the place is free again
         assertEquals(null, exchangeOn(contexts.get(1), narrow, 0).get(10, TimeUnit.SECONDS));
     }
@@ -126,7 +130,7 @@ class UpstreamClientTest {
         Buffer body = Buffer.buffer("{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
         context.runOnContext(v -> {
             Thread requestThread = Thread.currentThread();
-            gateway.upstreams().open(upstream, HttpMethod.POST, "/v1/chat/completions", headers, body,
+            gateway.upstreams().open(upstream, HttpMethod.POST, PATH, headers, body,
                     new UpstreamClient.Attempts(), "req_loop_test").subscribe().with(exchange -> {
                         // the connection's own event loop: not on Vert.x's public API, so read from its channel
                         var connection = (ConnectionBase) exchange.request().connection();
