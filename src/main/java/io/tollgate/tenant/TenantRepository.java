@@ -11,13 +11,13 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class TenantRepository implements PanacheRepositoryBase<Tenant, UUID> {
 
-    // SQL, not HQL (Panache's find/list): the first HQL query loads Hibernate's query parser, ~1,500 classes and
-    // ~25 MiB of RSS for the life of the process, for three simple selects
+    // SQL, not HQL (Panache's find/list): the first HQL query loads Hibernate's query parser, ~570 classes (4.4 MB of
+    // metaspace) that stay for the life of the process, for three simple selects
 
+    /** The tenant of that name (names are unique), or null. */
     public Uni<Tenant> findByName(String name) {
         return getSession().chain(s -> s.createNativeQuery("select * from tenant where name = :name", Tenant.class)
-                .setParameter("name", name).getResultList())
-                .map(found -> found.isEmpty() ? null : found.get(0));
+                .setParameter("name", name).getSingleResultOrNull());
     }
 
     public Uni<List<Tenant>> listAllByCreation() {

@@ -32,17 +32,15 @@ public record UpstreamPolicy(Duration connectTimeout, Duration firstByteTimeout,
 
     /**
      * One setting that has a range: its key under {@code tollgate.upstream.}, how to read its default and its
-     * per-upstream override (null: it has none), and the range.
+     * per-upstream override ({@link #noOverride} for a setting that has none), and the range.
      */
     private record Setting<T>(String key, Function<UpstreamPolicyConfig, T> all,
             Function<UpstreamPolicyConfig.Override, Optional<T>> one, Predicate<T> ok, String rule) {
 
         void check(UpstreamPolicyConfig config, List<String> problems) {
             report(problems, "tollgate.upstream." + key, all.apply(config));
-            if (one != null) {
-                config.named().forEach((name, o) -> one.apply(o)
-                        .ifPresent(v -> report(problems, "tollgate.upstream.named.\"" + name + "\"." + key, v)));
-            }
+            config.named().forEach((name, o) -> one.apply(o)
+                    .ifPresent(v -> report(problems, "tollgate.upstream.named.\"" + name + "\"." + key, v)));
         }
 
         private void report(List<String> problems, String fullKey, T value) {
@@ -56,6 +54,10 @@ public record UpstreamPolicy(Duration connectTimeout, Duration firstByteTimeout,
     private static final Predicate<Duration> NOT_NEGATIVE = d -> !d.isNegative();
     private static final Predicate<Integer> AT_LEAST_1 = n -> n >= 1;
 
+    private static <T> Optional<T> noOverride(UpstreamPolicyConfig.Override ignored) {
+        return Optional.empty();
+    }
+
     private static final List<Setting<?>> SETTINGS = List.of(
             new Setting<>("connect-timeout", UpstreamPolicyConfig::connectTimeout,
                     UpstreamPolicyConfig.Override::connectTimeout, AT_LEAST_1MS, "must be at least 1ms"),
@@ -67,7 +69,7 @@ public record UpstreamPolicy(Duration connectTimeout, Duration firstByteTimeout,
                     AT_LEAST_1, "must be at least 1"),
             new Setting<>("retry-budget", UpstreamPolicyConfig::retryBudget, UpstreamPolicyConfig.Override::retryBudget,
                     NOT_NEGATIVE, "must not be negative"),
-            new Setting<>("backoff-initial", UpstreamPolicyConfig::backoffInitial, null, NOT_NEGATIVE,
+            new Setting<>("backoff-initial", UpstreamPolicyConfig::backoffInitial, UpstreamPolicy::noOverride, NOT_NEGATIVE,
                     "must not be negative"),
             new Setting<>("breaker-failure-ratio", UpstreamPolicyConfig::breakerFailureRatio,
                     UpstreamPolicyConfig.Override::breakerFailureRatio, r -> r > 0 && r <= 1,
@@ -80,7 +82,8 @@ public record UpstreamPolicy(Duration connectTimeout, Duration firstByteTimeout,
                     UpstreamPolicyConfig.Override::bulkheadLimit, AT_LEAST_1, "must be at least 1"),
             new Setting<>("bulkhead-queue", UpstreamPolicyConfig::bulkheadQueue,
                     UpstreamPolicyConfig.Override::bulkheadQueue, AT_LEAST_1, "must be at least 1"),
-            new Setting<>("max-connections-per-upstream", UpstreamPolicyConfig::maxConnectionsPerUpstream, null,
+            new Setting<>("max-connections-per-upstream", UpstreamPolicyConfig::maxConnectionsPerUpstream,
+                    UpstreamPolicy::noOverride,
                     AT_LEAST_1, "must be at least 1"));
 
     /**
