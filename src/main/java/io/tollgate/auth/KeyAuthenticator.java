@@ -11,7 +11,6 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
 import io.smallrye.mutiny.Uni;
@@ -19,6 +18,7 @@ import io.tollgate.apikey.KeyChanged;
 import io.tollgate.apikey.KeyFormat;
 import io.tollgate.apikey.KeyHasher;
 import io.tollgate.error.GatewayException;
+import io.tollgate.eventloop.EventLoops;
 import io.tollgate.tenant.TenantChanged;
 
 /**
@@ -52,7 +52,7 @@ public class KeyAuthenticator {
         // a known key stays in memory for the outage grace, to answer from while the database is down
         long keep = Math.max(config.cacheTtl().toNanos(), config.outageGrace().toNanos());
         long unknownTtl = config.unknownKeyTtl().toNanos();
-        this.cache = Caffeine.newBuilder()
+        this.cache = EventLoops.cacheBuilder()
                 .maximumSize(config.cacheSize())
                 .expireAfter(new Expiry<ByteBuffer, Cached>() {
                     @Override

@@ -15,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -23,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.tollgate.error.ErrorType;
 import io.tollgate.error.GatewayException;
+import io.tollgate.eventloop.EventLoops;
 
 /**
  * "May they spend more?": monthly budgets of tenants and keys, checked before a request is forwarded against the
@@ -52,8 +52,8 @@ public class BudgetService {
         this.softLimitCrossings = Counter.builder("tollgate.budget.soft.limit.crossings")
                 .description("Times a tenant's or key's spend reached the soft limit of its monthly budget")
                 .register(registry);
-        this.limits = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(config.refreshInterval()).build();
-        this.spends = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(config.refreshInterval()).build();
+        this.limits = EventLoops.cacheBuilder().maximumSize(200_000).expireAfterWrite(config.refreshInterval()).build();
+        this.spends = EventLoops.cacheBuilder().maximumSize(200_000).expireAfterWrite(config.refreshInterval()).build();
     }
 
     /** Fails with 429 {@code insufficient_quota} when the tenant's or the key's monthly budget is used up. */

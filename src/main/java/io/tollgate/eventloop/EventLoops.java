@@ -1,10 +1,15 @@
 package io.tollgate.eventloop;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
-/** Getting back to the request's event loop after work that may finish elsewhere. Pure plumbing, no state. */
+/**
+ * Plumbing for code that runs on the event loops: getting back to the request's loop after work that may finish
+ * elsewhere, and caches read there. No state.
+ */
 public final class EventLoops {
 
     private EventLoops() {
@@ -27,5 +32,16 @@ public final class EventLoops {
                 context.runOnContext(v -> task.run());
             }
         });
+    }
+
+    /**
+     * A Caffeine builder for a cache read on the event loops: its upkeep (recording reads, expiring, evicting) runs
+     * on the thread that reads or writes, a few entries at a time, instead of as a task handed to
+     * {@code ForkJoinPool.commonPool()} (Caffeine's default). The handoff woke a pool thread every few reads, which
+     * then contended for the cache's lock with the loops: that thread alone used ~2.4 % of the loops' CPU at ~375
+     * requests a second.
+     */
+    public static Caffeine<Object, Object> cacheBuilder() {
+        return Caffeine.newBuilder().executor(Runnable::run);
     }
 }

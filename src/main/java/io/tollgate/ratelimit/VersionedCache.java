@@ -5,7 +5,8 @@ import java.util.Collection;
 import java.util.function.UnaryOperator;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.tollgate.eventloop.EventLoops;
 
 /**
  * Buckets by id, each with the version of the limits it was made for: a caller with newer limits makes it anew (or
@@ -19,7 +20,7 @@ final class VersionedCache<T> {
     private final Cache<String, Entry<T>> entries;
 
     VersionedCache(Duration idle) {
-        this.entries = Caffeine.newBuilder().expireAfterAccess(idle).build();
+        this.entries = EventLoops.cacheBuilder().expireAfterAccess(idle).build();
     }
 
     /** The value made for {@code version} or a newer one, else null. Never blocks. */
