@@ -597,33 +597,42 @@ public class ProxyHandler {
      */
     private void settle(Call call, Tokens tokens, boolean completed, Runnable finish) {
         record(call, tokens, completed).onComplete(written -> {
-            if (written.succeeded()) {
-                finish.run();
-                return;
-            }
-            LOG.errorf("Request %s: usage row not durable, answer withheld: %s", call.requestId, written.cause());
-            HttpServerResponse response = call.ctx.response();
-            if (response.ended() || response.closed()) {
-                return;
-            }
-            if (response.headWritten()) {
-                response.end(errorEvent(call.endpoint, "The usage ledger is unavailable"));
-            } else {
-                response.headers().clear();
-                errors.write(response, GatewayException.unavailable("usage_ledger_unavailable",
-                        "The usage ledger is unavailable; retry shortly"));
+            try {
+                answer(call, written, finish);
+            } finally {
+                // the client's whole wait but the upstream's part: in durable mode the row's commit is tollgate's too
+                proxyMetrics.overhead(System.nanoTime() - call.startNanos - call.upstreamNanos);
             }
         });
+    }
+
+    private void answer(Call call, io.vertx.core.AsyncResult<Void> written, Runnable finish) {
+        if (written.succeeded()) {
+            finish.run();
+            return;
+        }
+        LOG.errorf("Request %s: usage row not durable, answer withheld: %s", call.requestId, written.cause());
+        HttpServerResponse response = call.ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        if (response.headWritten()) {
+            response.end(errorEvent(call.endpoint, "The usage ledger is unavailable"));
+        } else {
+            response.headers().clear();
+            errors.write(response, GatewayException.unavailable("usage_ledger_unavailable",
+                    "The usage ledger is unavailable; retry shortly"));
+        }
     }
 
     private io.vertx.core.Future<Void> record(Call call, Tokens tokens, boolean completed) {
         call.lease.finish(tokens.input() + tokens.output(), call.status != CLIENT_CLOSED);
         long now = System.nanoTime();
-        long upstreamNanos = call.upstreamStartNanos == 0 ? 0
+        call.upstreamNanos = call.upstreamStartNanos == 0 ? 0
                 : (call.streamUsage != null ? now : call.upstreamEndNanos == 0 ? now : call.upstreamEndNanos)
                         - call.upstreamStartNanos;
         proxyMetrics.completed(call.caller.tenantId().toString(), call.upstreamModel, call.endpoint, call.status,
-                upstreamNanos, (now - call.startNanos) - upstreamNanos, tokens.input(), tokens.output());
+                call.upstreamNanos, tokens.input(), tokens.output());
         return recorder.record(new UsageEvent(call.requestId, call.caller.tenantId(), call.caller.keyId(),
                 call.endpoint.label(), call.requestedModel, call.upstreamModel, call.upstream.name(), call.status,
                 tokens, call.streamed || call.streamUsage != null, completed,
@@ -731,6 +740,8 @@ public class ProxyHandler {
         long limitsNanos;
         long upstreamStartNanos;
         long upstreamEndNanos;
+        /** The upstream's part of the request, as the metrics count it; set when the usage row is recorded. */
+        long upstreamNanos;
         long firstEventNanos;
         /** The upstream stream's break, waiting for the events buffered before it to be relayed. */
         Throwable upstreamFailure;

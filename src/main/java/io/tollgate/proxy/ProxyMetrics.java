@@ -43,8 +43,8 @@ class ProxyMetrics {
                 .register(registry);
     }
 
-    void completed(String tenant, String model, Endpoint endpoint, int status, long upstreamNanos, long overheadNanos,
-            long inputTokens, long outputTokens) {
+    void completed(String tenant, String model, Endpoint endpoint, int status, long upstreamNanos, long inputTokens,
+            long outputTokens) {
         RequestMeters meters = requests.computeIfAbsent(new RequestKey(tenant, model, endpoint.label(), status),
                 this::meters);
         meters.count().increment();
@@ -55,7 +55,11 @@ class ProxyMetrics {
         if (outputTokens > 0) {
             meters.outputTokens().record(outputTokens);
         }
-        overhead.record(Math.max(0, overheadNanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** What tollgate added to a request, once its answer has gone (after the usage row's commit in durable mode). */
+    void overhead(long nanos) {
+        overhead.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     void firstToken(String model, long nanos) {

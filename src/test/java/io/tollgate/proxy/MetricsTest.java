@@ -2,9 +2,13 @@ package io.tollgate.proxy;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
@@ -61,5 +65,39 @@ class MetricsTest {
         assertTrue(metrics.contains("tollgate_gateway_overhead_seconds_bucket"));
         assertTrue(
                 metrics.matches("(?s).*tollgate_requests_rejected_total\\{reason=\"invalid_api_key\",status=\"401\"} [1-9].*"));
+    }
+
+    @Test
+    void overheadIncludesTheWaitForTheDurableUsageRow() throws Exception {
+        String key = gateway.newKey(gateway.newTenant(), Map.of("name", "o")).path("key");
+        double countBefore = overhead("count");
+        double sumBefore = overhead("sum");
+
+        String timing = given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
+                .body("{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200).extract().header("Server-Timing");
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (overhead("count") < countBefore + 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(countBefore + 1, overhead("count"), "one request measured");
+        // what the client waited for beyond the upstream: the gateway's part and the usage row's commit
+        double expected = (timing(timing, "gateway") + timing(timing, "usage")) / 1000;
+        double measured = overhead("sum") - sumBefore;
+        assertTrue(measured >= expected - 1e-6, "overhead " + measured + " s, Server-Timing " + timing);
+    }
+
+    private static double overhead(String what) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String name = "tollgate_gateway_overhead_seconds_" + what + " ";
+        return metrics.lines().filter(l -> l.startsWith(name)).mapToDouble(l -> Double.parseDouble(l.substring(name.length())))
+                .findFirst().orElse(0);
+    }
+
+    private static double timing(String header, String name) {
+        Matcher m = Pattern.compile(name + ";dur=(\\d+\\.\\d+)").matcher(header);
+        assertTrue(m.find(), header);
+        return Double.parseDouble(m.group(1));
     }
 }
