@@ -5,6 +5,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.MDC;
+
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -16,6 +18,8 @@ import io.vertx.ext.web.RoutingContext;
 public class RequestIds {
 
     public static final String HEADER = "x-request-id";
+    /** The request id's field in log records (JSON logs print it under {@code mdc}). */
+    public static final String LOG_FIELD = "requestId";
     private static final String CONTEXT_KEY = "tollgate.request-id";
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -31,6 +35,19 @@ public class RequestIds {
     public static String of(RoutingContext ctx) {
         String id = ctx.get(CONTEXT_KEY);
         return id != null ? id : next();
+    }
+
+    /**
+     * Runs {@code log} with the request id as a field of the records it writes, so that logs can be searched by the
+     * id the client saw. Set only while logging: a request that logs nothing pays nothing for it.
+     */
+    public static void logging(String requestId, Runnable log) {
+        MDC.put(LOG_FIELD, requestId);
+        try {
+            log.run();
+        } finally {
+            MDC.remove(LOG_FIELD);
+        }
     }
 
     public static String next() {

@@ -178,7 +178,7 @@ public class ProxyHandler {
         } catch (GatewayException e) {
             fail(call, e);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Request %s failed", call.requestId);
+            RequestIds.logging(call.requestId, () -> LOG.errorf(e, "Request %s failed", call.requestId));
             fail(call, new GatewayException(500, ErrorType.API, "internal_error", "Internal error"));
         }
     }
@@ -464,7 +464,8 @@ public class ProxyHandler {
             return;
         }
         call.done = true;
-        LOG.warnf("Request %s: upstream stream broke after it started: %s", call.requestId, e.toString());
+        RequestIds.logging(call.requestId,
+                () -> LOG.warnf("Request %s: upstream stream broke after it started: %s", call.requestId, e.toString()));
         Buffer end = errorEvent(call.endpoint, UpstreamFailures.isTimeout(e)
                 ? "The upstream stopped sending; the stream was ended"
                 : "The upstream stream broke off");
@@ -496,8 +497,9 @@ public class ProxyHandler {
         if (fallback != null && !call.fellBack && json instanceof ObjectNode body) {
             Upstream other = registry.route(fallback).orElse(null);
             if (other != null) {
-                LOG.infof("Request %s: model %s failed (%s); falling back to %s", call.requestId, call.upstreamModel,
-                        describe(e), fallback);
+                RequestIds.logging(call.requestId,
+                        () -> LOG.infof("Request %s: model %s failed (%s); falling back to %s", call.requestId,
+                                call.upstreamModel, describe(e), fallback));
                 metrics.fellBack(call.upstreamModel, fallback);
                 call.fellBack = true;
                 call.upstreamModel = fallback;
@@ -507,8 +509,9 @@ public class ProxyHandler {
             }
         }
         if (e instanceof UpstreamStatusException answer) {
-            LOG.infof("Request %s: upstream %s answered %d after %d attempt(s)", call.requestId, call.upstream.name(),
-                    answer.status(), call.attempts.count());
+            RequestIds.logging(call.requestId,
+                    () -> LOG.infof("Request %s: upstream %s answered %d after %d attempt(s)", call.requestId,
+                            call.upstream.name(), answer.status(), call.attempts.count()));
             writeAnswer(call, answer.status(), answer.headers(), answer.body());
             return;
         }
@@ -527,8 +530,9 @@ public class ProxyHandler {
             error = new GatewayException(502, ErrorType.API, "upstream_unreachable",
                     "The upstream could not be reached or closed the connection");
         }
-        LOG.warnf("Request %s: upstream %s failed after %d attempt(s): %s", call.requestId, call.upstream.name(),
-                call.attempts.count(), describe(e));
+        RequestIds.logging(call.requestId,
+                () -> LOG.warnf("Request %s: upstream %s failed after %d attempt(s): %s", call.requestId, call.upstream.name(),
+                        call.attempts.count(), describe(e)));
         call.status = error.status();
         call.done = true;
         settle(call, Tokens.NONE, false, () -> errors.write(call.ctx.response(), error));
@@ -542,7 +546,8 @@ public class ProxyHandler {
         GatewayException error = UpstreamFailures.isTimeout(e)
                 ? new GatewayException(504, ErrorType.API, "upstream_timeout", "The upstream did not answer in time")
                 : new GatewayException(502, ErrorType.API, "upstream_unreachable", "The upstream closed the connection");
-        LOG.warnf("Request %s: upstream %s body failed: %s", call.requestId, call.upstream.name(), describe(e));
+        RequestIds.logging(call.requestId,
+                () -> LOG.warnf("Request %s: upstream %s body failed: %s", call.requestId, call.upstream.name(), describe(e)));
         call.status = error.status();
         call.done = true;
         settle(call, Tokens.NONE, false, () -> errors.write(call.ctx.response(), error));
@@ -558,7 +563,7 @@ public class ProxyHandler {
             proxyMetrics.rejected(e.status(), e.code());
             errors.write(call.ctx.response(), e);
         } else {
-            LOG.errorf(failure, "Request %s failed", call.requestId);
+            RequestIds.logging(call.requestId, () -> LOG.errorf(failure, "Request %s failed", call.requestId));
             errors.write(call.ctx.response(), new GatewayException(500, ErrorType.API, "internal_error", "Internal error"));
         }
     }
@@ -611,7 +616,8 @@ public class ProxyHandler {
             finish.run();
             return;
         }
-        LOG.errorf("Request %s: usage row not durable, answer withheld: %s", call.requestId, written.cause());
+        RequestIds.logging(call.requestId,
+                () -> LOG.errorf("Request %s: usage row not durable, answer withheld: %s", call.requestId, written.cause()));
         HttpServerResponse response = call.ctx.response();
         if (response.ended() || response.closed()) {
             return;

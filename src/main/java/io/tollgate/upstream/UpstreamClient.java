@@ -21,6 +21,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import io.tollgate.eventloop.EventLoops;
+import io.tollgate.platform.RequestIds;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -110,7 +111,8 @@ public class UpstreamClient {
             int attempt = ++attempts.count;
             if (attempt > 1) {
                 metrics.retried(upstream.name());
-                LOG.infof("Request %s: attempt %d to upstream %s", requestId, attempt, upstream.name());
+                RequestIds.logging(requestId,
+                        () -> LOG.infof("Request %s: attempt %d to upstream %s", requestId, attempt, upstream.name()));
             }
             return attempt(context, upstream, guarded.policy(), method, path, headers, body, deadline);
         }));

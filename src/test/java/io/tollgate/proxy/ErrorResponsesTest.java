@@ -6,14 +6,23 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
 import jakarta.inject.Inject;
 
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import io.tollgate.platform.RequestIds;
 import io.tollgate.simulator.Fault;
 import io.tollgate.support.Gateway;
 import io.vertx.mutiny.sqlclient.Row;
@@ -125,6 +134,37 @@ class ErrorResponsesTest {
     void returns502WhenTheUpstreamCannotBeReached() {
         client().body(CHAT.formatted("unreachable-model")).post("/v1/chat/completions").then().statusCode(502)
                 .body("error.code", equalTo("upstream_unreachable"));
+    }
+
+    @Test
+    void logsAnUpstreamFailureWithTheRequestIdAsAFieldOfItsOwn() {
+        List<Object> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue() && record instanceof ExtLogRecord ext) {
+                    logged.add(ext.getMdc(RequestIds.LOG_FIELD));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(ProxyHandler.class.getName());
+        logger.addHandler(capture);
+        try {
+            String id = client().body(CHAT.formatted("unreachable-model")).post("/v1/chat/completions").then()
+                    .statusCode(502).extract().header("x-request-id");
+            // the warning is written before the answer: searchable by the id the client saw, as a field (JSON: mdc)
+            assertEquals(List.of(id), logged);
+        } finally {
+            logger.removeHandler(capture);
+        }
     }
 
     @Test
