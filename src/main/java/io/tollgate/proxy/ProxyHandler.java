@@ -42,6 +42,7 @@ import io.tollgate.usage.UsageConfig;
 import io.tollgate.usage.UsageEvent;
 import io.tollgate.usage.UsageExtractor;
 import io.tollgate.usage.UsageRecorder;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -611,7 +612,7 @@ public class ProxyHandler {
         });
     }
 
-    private void answer(Call call, io.vertx.core.AsyncResult<Void> written, Runnable finish) {
+    private void answer(Call call, AsyncResult<Void> written, Runnable finish) {
         if (written.succeeded()) {
             finish.run();
             return;
