@@ -40,7 +40,8 @@ public final class EventLoops {
      * (Caffeine's default). The handoff woke a pool thread every few reads, which then contended for the cache's lock
      * with the loops: that thread alone used ~2.4 % of the loops' CPU at ~375 requests a second. The upkeep is a
      * few entries at a time, except when many entries expire in the same second (thousands of keys first seen
-     * together): then the request that triggers it pays for all of them, about a microsecond each.
+     * together): then the request that triggers it pays for all of them, under a microsecond each (100,000 in 5 to
+     * 70 ms here, cold to warm).
      */
     public static Caffeine<Object, Object> cacheBuilder() {
         return Caffeine.newBuilder().executor(Runnable::run);
