@@ -195,13 +195,13 @@ def key_ratios(n):
     return [cpu_us(h) / cpu_us(r) for r, h in zip(keys[n]["keys-ref"], keys[n]["keys-hot"])]
 
 
-def key_ratio(n):
-    return med(key_ratios(n))
-
-
-def key_range(n):
-    ratios = key_ratios(n)
+def key_range(ratios):
     return f" ({fmt(min(ratios), 1)}–{fmt(max(ratios), 1)})" if len(ratios) > 1 else ""
+
+
+def hot_cpu(n):
+    """One key's CPU per request in a step, the median over its runs."""
+    return med([cpu_us(h) for h in keys[n]["keys-hot"]])
 
 
 print("\n## Keys in the database (tollgate, 0 ms upstream, saturation; nginx measured in the same step)\n")
@@ -213,8 +213,9 @@ print("|---:|---:|---:|---:|---:|---:|---:|")
 for n in sorted(keys):
     hs, ss = keys[n]["keys-hot"], keys[n]["keys-spread"]
     err = sum(int(num(x, "errors") + num(x, "non2xx")) for x in hs + ss)
-    print(f"| {n:,} | {fmt(med([rps(h) for h in hs]))} | {fmt(med([cpu_us(h) for h in hs]))} | "
-          f"{fmt(key_ratio(n), 1)}{key_range(n)} | {fmt(med([rps(s) for s in ss]))} | "
+    ratios = key_ratios(n)
+    print(f"| {n:,} | {fmt(med([rps(h) for h in hs]))} | {fmt(hot_cpu(n))} | "
+          f"{fmt(med(ratios), 1)}{key_range(ratios)} | {fmt(med([rps(s) for s in ss]))} | "
           f"{fmt(med([cpu_us(s) for s in ss]))} | {err} |")
 
 print(f"\n## Concurrent streams (tollgate; each stream: 50 ms, then 24 events 500 ms apart ≈ 11.6 s from the upstream; "
@@ -228,8 +229,7 @@ for r in sorted((r for r in rows if r["phase"] == "streams"), key=lambda r: int(
           f"{fmt(num(r, 'non2xx'))} | {fmt(num(r, 'rss_kb') / 1024)} |")
 
 # against nginx in the same step when it was measured (the steps run minutes apart), else the raw figure
-hot = [key_ratio(n) if keys[n]["keys-ref"] else med([cpu_us(h) for h in keys[n]["keys-hot"]]) for n in sorted(keys)
-       if keys[n]["keys-hot"]]
+hot = [med(key_ratios(n)) if keys[n]["keys-ref"] else hot_cpu(n) for n in sorted(keys) if keys[n]["keys-hot"]]
 keys_change = (hot[-1] / hot[0] - 1) if len(hot) > 1 else float("nan")
 print("\n## Budget (issue 7)\n")
 print("| goal | measured | met |")

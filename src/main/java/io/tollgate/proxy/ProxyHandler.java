@@ -603,12 +603,9 @@ public class ProxyHandler {
      */
     private void settle(Call call, Tokens tokens, boolean completed, Runnable finish) {
         record(call, tokens, completed).onComplete(written -> {
-            try {
-                answer(call, written, finish);
-            } finally {
-                // the client's whole wait but the upstream's part: in durable mode the row's commit is tollgate's too
-                proxyMetrics.overhead(System.nanoTime() - call.startNanos - call.upstreamNanos);
-            }
+            answer(call, written, finish);
+            // the client's whole wait but the upstream's part: in durable mode the row's commit is tollgate's too
+            proxyMetrics.overhead(System.nanoTime() - call.startNanos - call.upstreamNanos);
         });
     }
 

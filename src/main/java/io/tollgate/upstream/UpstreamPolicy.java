@@ -83,8 +83,7 @@ public record UpstreamPolicy(Duration connectTimeout, Duration firstByteTimeout,
             new Setting<>("bulkhead-queue", UpstreamPolicyConfig::bulkheadQueue,
                     UpstreamPolicyConfig.Override::bulkheadQueue, AT_LEAST_1, "must be at least 1"),
             new Setting<>("max-connections-per-upstream", UpstreamPolicyConfig::maxConnectionsPerUpstream,
-                    UpstreamPolicy::noOverride,
-                    AT_LEAST_1, "must be at least 1"));
+                    UpstreamPolicy::noOverride, AT_LEAST_1, "must be at least 1"));
 
     /**
      * Every setting in range, defaults and overrides alike, or an {@link IllegalStateException} naming each that is

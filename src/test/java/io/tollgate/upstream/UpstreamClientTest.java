@@ -81,8 +81,9 @@ class UpstreamClientTest {
         gateway.reset();
         CompletableFuture<String> first = exchangeOn(contexts.get(0), narrow, 2000);
         Gateway.await("the first call at the simulator", () -> gateway.simulator().count(PATH) == 1);
-        CompletableFuture<String> queued = exchangeOn(contexts.get(1), narrow, 0);
-        Thread.sleep(200); // the queued call's task has run on its loop (nothing to observe while it waits)
+        CompletableFuture<Void> submitted = new CompletableFuture<>();
+        CompletableFuture<String> queued = exchangeOn(contexts.get(1), narrow, 0, submitted);
+        submitted.get(10, TimeUnit.SECONDS); // in the bulkhead's queue: the guard runs on the caller, without offload
         CompletableFuture<String> refused = exchangeOn(contexts.get(0), narrow, 0);
 
         ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
@@ -122,6 +123,12 @@ class UpstreamClientTest {
      * null when its connection is on that loop and the answer came back there.
      */
     private CompletableFuture<String> exchangeOn(Context context, Upstream upstream, int latencyMs) {
+        return exchangeOn(context, upstream, latencyMs, new CompletableFuture<>());
+    }
+
+    /** @param submitted completed on the loop once the call has been handed to the client */
+    private CompletableFuture<String> exchangeOn(Context context, Upstream upstream, int latencyMs,
+            CompletableFuture<Void> submitted) {
         CompletableFuture<String> result = new CompletableFuture<>();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add("Authorization", "Bearer " + upstream.key())
@@ -151,6 +158,7 @@ class UpstreamClientTest {
                         });
                         exchange.response().resume();
                     }, result::completeExceptionally);
+            submitted.complete(null);
         });
         return result;
     }
