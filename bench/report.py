@@ -71,6 +71,7 @@ cpu_ratio = med([cpu_us(r["tollgate"]) / cpu_us(r["nginx"]) for r in sat])
 rps_ratio = med([rps(r["tollgate"]) / rps(r["nginx"]) for r in sat])
 errors = sum(int(num(r[t], "errors") + num(r[t], "non2xx")) for r in sat + lat for t in T)
 l_rps = {t: med([rps(r[t]) for r in lat]) for t in T}
+l_cpu = {t: med([cpu_us(r[t]) for r in lat]) for t in T}
 l50 = {t: med([num(r[t], "p50_us") for r in lat]) / 1000 for t in T}
 l99 = {t: med([num(r[t], "p99_us") for r in lat]) / 1000 for t in T}
 # what a proxy adds to each request, from the packet capture taken during its latency measurement (bench/added.py):
@@ -161,6 +162,11 @@ row("CPU per request of the process, µs",
     {t: fmt(s_cpu[t]) + (" (upstream itself)" if t == "sim" else "") for t in T}, f"{fmt(cpu_ratio, 1)}×",
     fmt(ratio(sat, cpu_us, "tollgate", "baseline"), 2) + "×" if BASE else "")
 row("requests/s achieved, 50 ms upstream", {t: fmt(l_rps[t]) for t in T})
+# below saturation each request pays for more of the event loops' wake-ups: what a gateway costs at a usual rate
+row("CPU per request of the process at that rate, µs",
+    {t: fmt(l_cpu[t]) + (" (upstream itself)" if t == "sim" else "") for t in T},
+    f"{fmt(ratio(lat, cpu_us, 'tollgate', 'nginx'), 1)}×",
+    fmt(ratio(lat, cpu_us, "tollgate", "baseline"), 2) + "×" if BASE else "")
 row("p50 / p99 latency, 50 ms upstream, ms", {t: f"{fmt(l50[t], 2)} / {fmt(l99[t], 2)}" for t in T})
 row("added per request p50 / p99, ms (packet capture)",
     {t: dash(t, f"{fmt(cap[t]['added_p50'], 2)} / {fmt(cap[t]['added_p99'], 2)}") for t in T})
