@@ -33,9 +33,9 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID> {
                 .setParameter("until", until).setParameter("keyId", keyId).executeUpdate());
     }
 
-    /** Tells every replica's key cache (LISTEN tollgate_key_changes) that this key changed. */
+    /** Tells every replica's key cache (a KeyChangeNotice) that this key changed. */
     public Uni<Void> notifyChanged(UUID keyId) {
-        return getSession().chain(s -> s.createNativeQuery("select cast(pg_notify('tollgate_key_changes', :p) as text)")
-                .setParameter("p", "key:" + keyId).getSingleResult()).replaceWithVoid();
+        return getSession().chain(s -> s.createNativeQuery(KeyChangeNotice.SQL)
+                .setParameter("p", KeyChangeNotice.ofKey(keyId)).getSingleResult()).replaceWithVoid();
     }
 }

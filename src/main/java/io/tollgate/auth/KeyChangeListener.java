@@ -11,20 +11,20 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.tollgate.apikey.KeyChangeNotice;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 
 /**
- * Revocation on every replica at once: services NOTIFY {@code tollgate_key_changes} in the transaction that changes
- * a key or tenant; each instance LISTENs and drops the affected cache entries. After a lost connection every entry
+ * Revocation on every replica at once: services send a {@link KeyChangeNotice} in the transaction that changes a key
+ * or tenant; each instance LISTENs and drops the affected cache entries. After a lost connection every entry
  * is dropped, since notifications may have been missed meanwhile.
  */
 @ApplicationScoped
 public class KeyChangeListener {
 
-    static final String CHANNEL = "tollgate_key_changes";
     private static final Logger LOG = Logger.getLogger(KeyChangeListener.class);
 
     private final KeyAuthenticator authenticator;
@@ -63,7 +63,7 @@ public class KeyChangeListener {
         options.setTrustAll(trustAll);
         subscriber = PgSubscriber.subscriber(vertx, options);
         subscriber.reconnectPolicy(retries -> 1000L);
-        subscriber.channel(CHANNEL).handler(this::onNotification).subscribeHandler(v -> {
+        subscriber.channel(KeyChangeNotice.CHANNEL).handler(this::onNotification).subscribeHandler(v -> {
             // (re)subscribed: whatever was missed while disconnected is unknown
             authenticator.invalidateAll();
         });
@@ -79,10 +79,12 @@ public class KeyChangeListener {
 
     void onNotification(String payload) {
         try {
-            if (payload.startsWith("key:")) {
-                authenticator.invalidateKey(UUID.fromString(payload.substring(4)));
-            } else if (payload.startsWith("tenant:")) {
-                authenticator.invalidateTenant(UUID.fromString(payload.substring(7)));
+            UUID key = KeyChangeNotice.key(payload);
+            UUID tenant = KeyChangeNotice.tenant(payload);
+            if (key != null) {
+                authenticator.invalidateKey(key);
+            } else if (tenant != null) {
+                authenticator.invalidateTenant(tenant);
             } else {
                 authenticator.invalidateAll();
             }

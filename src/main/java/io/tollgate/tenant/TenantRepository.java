@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
+import io.tollgate.apikey.KeyChangeNotice;
 
 @ApplicationScoped
 public class TenantRepository implements PanacheRepositoryBase<Tenant, UUID> {
@@ -32,9 +33,9 @@ public class TenantRepository implements PanacheRepositoryBase<Tenant, UUID> {
                 Object[].class).setParameter("t", tenantId).getResultList());
     }
 
-    /** Tells every replica's key cache (LISTEN tollgate_key_changes) that this tenant's keys changed. */
+    /** Tells every replica's key cache (a KeyChangeNotice) that this tenant's keys changed. */
     public Uni<Void> notifyChanged(UUID tenantId) {
-        return getSession().chain(s -> s.createNativeQuery("select cast(pg_notify('tollgate_key_changes', :p) as text)")
-                .setParameter("p", "tenant:" + tenantId).getSingleResult()).replaceWithVoid();
+        return getSession().chain(s -> s.createNativeQuery(KeyChangeNotice.SQL)
+                .setParameter("p", KeyChangeNotice.ofTenant(tenantId)).getSingleResult()).replaceWithVoid();
     }
 }
