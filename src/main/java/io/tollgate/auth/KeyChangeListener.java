@@ -11,7 +11,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.tollgate.apikey.KeyChangeNotice;
+import io.tollgate.tenant.KeyChangeNotice;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;

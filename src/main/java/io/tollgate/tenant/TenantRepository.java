@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
-import io.tollgate.apikey.KeyChangeNotice;
 
 @ApplicationScoped
 public class TenantRepository implements PanacheRepositoryBase<Tenant, UUID> {

@@ -1,11 +1,12 @@
-package io.tollgate.apikey;
+package io.tollgate.tenant;
 
 import java.util.UUID;
 
 /**
  * The PostgreSQL NOTIFY that tells every replica's key cache that a key, or a tenant's keys, changed: sent in the
- * transaction that makes the change, heard by {@code KeyChangeListener}. One place for the channel and the payload's
- * form, which the senders and the listener must agree on.
+ * transaction that makes the change (by the key and tenant repositories), heard by {@code KeyChangeListener}. One
+ * place for the channel and the payload's form, which the senders and the listener must agree on. Here, with the
+ * tenants that own the keys, because the keys' package already depends on this one.
  */
 public final class KeyChangeNotice {
 

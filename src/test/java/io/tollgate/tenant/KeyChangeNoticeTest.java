@@ -1,4 +1,4 @@
-package io.tollgate.apikey;
+package io.tollgate.tenant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
