@@ -179,7 +179,7 @@ public class ProxyHandler {
         } catch (GatewayException e) {
             fail(call, e);
         } catch (RuntimeException e) {
-            RequestIds.logging(call.requestId, () -> LOG.errorf(e, "Request %s failed", call.requestId));
+            log(call, Logger.Level.ERROR, e, "Request %s failed");
             fail(call, new GatewayException(500, ErrorType.API, "internal_error", "Internal error"));
         }
     }
@@ -465,8 +465,7 @@ public class ProxyHandler {
             return;
         }
         call.done = true;
-        RequestIds.logging(call.requestId,
-                () -> LOG.warnf("Request %s: upstream stream broke after it started: %s", call.requestId, e.toString()));
+        log(call, Logger.Level.WARN, null, "Request %s: upstream stream broke after it started: %s", e.toString());
         Buffer end = errorEvent(call.endpoint, UpstreamFailures.isTimeout(e)
                 ? "The upstream stopped sending; the stream was ended"
                 : "The upstream stream broke off");
@@ -498,9 +497,8 @@ public class ProxyHandler {
         if (fallback != null && !call.fellBack && json instanceof ObjectNode body) {
             Upstream other = registry.route(fallback).orElse(null);
             if (other != null) {
-                RequestIds.logging(call.requestId,
-                        () -> LOG.infof("Request %s: model %s failed (%s); falling back to %s", call.requestId,
-                                call.upstreamModel, describe(e), fallback));
+                log(call, Logger.Level.INFO, null, "Request %s: model %s failed (%s); falling back to %s",
+                        call.upstreamModel, describe(e), fallback);
                 metrics.fellBack(call.upstreamModel, fallback);
                 call.fellBack = true;
                 call.upstreamModel = fallback;
@@ -510,9 +508,8 @@ public class ProxyHandler {
             }
         }
         if (e instanceof UpstreamStatusException answer) {
-            RequestIds.logging(call.requestId,
-                    () -> LOG.infof("Request %s: upstream %s answered %d after %d attempt(s)", call.requestId,
-                            call.upstream.name(), answer.status(), call.attempts.count()));
+            log(call, Logger.Level.INFO, null, "Request %s: upstream %s answered %d after %d attempt(s)",
+                    call.upstream.name(), answer.status(), call.attempts.count());
             writeAnswer(call, answer.status(), answer.headers(), answer.body());
             return;
         }
@@ -531,9 +528,8 @@ public class ProxyHandler {
             error = new GatewayException(502, ErrorType.API, "upstream_unreachable",
                     "The upstream could not be reached or closed the connection");
         }
-        RequestIds.logging(call.requestId,
-                () -> LOG.warnf("Request %s: upstream %s failed after %d attempt(s): %s", call.requestId, call.upstream.name(),
-                        call.attempts.count(), describe(e)));
+        log(call, Logger.Level.WARN, null, "Request %s: upstream %s failed after %d attempt(s): %s", call.upstream.name(),
+                call.attempts.count(), describe(e));
         call.status = error.status();
         call.done = true;
         settle(call, Tokens.NONE, false, () -> errors.write(call.ctx.response(), error));
@@ -547,8 +543,7 @@ public class ProxyHandler {
         GatewayException error = UpstreamFailures.isTimeout(e)
                 ? new GatewayException(504, ErrorType.API, "upstream_timeout", "The upstream did not answer in time")
                 : new GatewayException(502, ErrorType.API, "upstream_unreachable", "The upstream closed the connection");
-        RequestIds.logging(call.requestId,
-                () -> LOG.warnf("Request %s: upstream %s body failed: %s", call.requestId, call.upstream.name(), describe(e)));
+        log(call, Logger.Level.WARN, null, "Request %s: upstream %s body failed: %s", call.upstream.name(), describe(e));
         call.status = error.status();
         call.done = true;
         settle(call, Tokens.NONE, false, () -> errors.write(call.ctx.response(), error));
@@ -564,7 +559,7 @@ public class ProxyHandler {
             proxyMetrics.rejected(e.status(), e.code());
             errors.write(call.ctx.response(), e);
         } else {
-            RequestIds.logging(call.requestId, () -> LOG.errorf(failure, "Request %s failed", call.requestId));
+            log(call, Logger.Level.ERROR, failure, "Request %s failed");
             errors.write(call.ctx.response(), new GatewayException(500, ErrorType.API, "internal_error", "Internal error"));
         }
     }
@@ -609,13 +604,23 @@ public class ProxyHandler {
         });
     }
 
+    /**
+     * Logs about one request: {@code format}'s first {@code %s} is the request's id, which the record also carries as
+     * a field of its own ({@link RequestIds#logging}).
+     */
+    private static void log(Call call, Logger.Level level, Throwable cause, String format, Object... params) {
+        Object[] withId = new Object[params.length + 1];
+        withId[0] = call.requestId;
+        System.arraycopy(params, 0, withId, 1, params.length);
+        RequestIds.logging(call.requestId, () -> LOG.logf(level, cause, format, withId));
+    }
+
     private void answer(Call call, AsyncResult<Void> written, Runnable finish) {
         if (written.succeeded()) {
             finish.run();
             return;
         }
-        RequestIds.logging(call.requestId,
-                () -> LOG.errorf("Request %s: usage row not durable, answer withheld: %s", call.requestId, written.cause()));
+        log(call, Logger.Level.ERROR, null, "Request %s: usage row not durable, answer withheld: %s", written.cause());
         HttpServerResponse response = call.ctx.response();
         if (response.ended() || response.closed()) {
             return;
