@@ -44,7 +44,6 @@ trap 'kill $TG_PID $BASE_PID $CAPTURE_PID 2>/dev/null || true; wait $SERVE_PID 2
 serve_start --baseline "$BASELINE"
 log "this checkout :$TG_PORT (pid $TG_PID), baseline $BASE_COMMIT :$BASE_PORT (pid $BASE_PID)"
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mib() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }
 measure() { # phase target connections seconds model stream [think ms]
     local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} think=${7:-0} port key pid before after result added=""

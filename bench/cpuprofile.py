@@ -66,7 +66,8 @@ def collapsed(path, requests):
             stack, count = line.rstrip("\n").rsplit(" ", 1)
             count = int(count)
             total += count
-            frames = stack.replace("/", ".").split(";")
+            stack = stack.replace("/", ".")
+            frames = stack.split(";")
             thread = re.sub(r"[-_ ]?\d*( tid=\d+)?$", "", frames[0].strip("[]"))
             threads[thread] += count
             loop = thread.startswith("vert.x-eventloop-thread")
@@ -81,7 +82,7 @@ def collapsed(path, requests):
                 kind = "event loops, user space (Java, the JVM's stubs)"
             kinds[kind] += count
             if loop:
-                phases[phase_of(";".join(frames))] += count
+                phases[phase_of(stack)] += count
             leaves[frames[-1]] += count
     if not total:
         sys.exit("no samples in %s" % path)

@@ -48,8 +48,6 @@ trap 'kill $SERVE_PID 2>/dev/null; pkill -P $SERVE_PID 2>/dev/null || true; rm -
 . "$ROOT/bench/serve.sh"
 serve_start $BUILD_FLAG
 HZ=$(getconf CLK_TCK)
-ticks() { awk '{print $14 + $15}' "/proc/$TG_PID/stat"; }
-field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"; }
 # jcmd hands the agent its options as one argument only when they are quoted once more
 profiler() { "$JCMD" "$TG_PID" JVMTI.agent_load "$AGENT" "\"$1\"" >/dev/null; }
 load() { # seconds, then wrk's arguments after the URL's key and model: stream spread think_ms
@@ -84,12 +82,12 @@ for name in saturation spread; do
     load $((SECONDS_PER_LOAD + 10)) "${args[@]}" >"$WORK/$name.wrk" &
     WRK=$!
     sleep 5
-    before=$(ticks)
+    before=$(ticks "$TG_PID")
     profiler "start,event=cpu,interval=1ms,threads"
     sleep "$SECONDS_PER_LOAD"
     profiler "dump,file=$WORK/$name.collapsed,collapsed"
     profiler "stop,file=$WORK/$name.html,flamegraph"
-    after=$(ticks)
+    after=$(ticks "$TG_PID")
     wait $WRK
     result=$(cat "$WORK/$name.wrk")
     rate=$(python3 -c "print($(field requests "$result") / max($(field duration_us "$result"), 1) * 1e6)")

@@ -344,15 +344,15 @@ ttfb_run() { # round target
 # for round 1). The JIT's time is jstat's, from the JDK that runs tollgate (without jstat: the fixed warm-up only).
 jit_seconds() { "$(dirname "$(readlink -f "$(command -v "$1")")")/jstat" -compiler "$2" 2>/dev/null | awk 'NR == 2 {print $4}'; }
 warm_until_jit_settles() { # target java pid
-    local before after i
+    local before compiled i
     for i in $(seq 1 "$WARMUP_SLICES"); do
         before=$(jit_seconds "$2" "$3")
         [ -n "$before" ] || return 0
         wrk_run warmup 0 "$1" 0 $SAT_CONNECTIONS 10
         latency_run warmup 0 "$1" 5
-        after=$(jit_seconds "$2" "$3")
-        log "  $1: warm-up slice $i, the JIT compiled for $(python3 -c "print(round($after - $before, 2))") s"
-        python3 -c "import sys; sys.exit(0 if $after - $before < 0.3 else 1)" && return 0
+        compiled=$(awk -v a="$(jit_seconds "$2" "$3")" -v b="$before" 'BEGIN {printf "%.2f", a - b}')
+        log "  $1: warm-up slice $i, the JIT compiled for $compiled s"
+        awk -v c="$compiled" 'BEGIN {exit !(c < 0.3)}' && return 0
     done
 }
 

@@ -31,9 +31,7 @@ trap 'kill $SERVE_PID 2>/dev/null; pkill -P $SERVE_PID 2>/dev/null || true; rm -
 serve_start $BUILD_FLAG
 KEY=$TG_KEY
 kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$TG_PID/status"; }
-ticks() { awk '{print $14 + $15}' "/proc/$TG_PID/stat"; }
 HZ=$(getconf CLK_TCK)
-field() { local v; v=$(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"); echo "${v:-0}"; }
 
 {
     echo "# tollgate soak, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -48,7 +46,7 @@ field() { local v; v=$(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"); echo "${v:
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$OUT"
 for minute in $(seq 1 "$MINUTES"); do
-    before=$(ticks)
+    before=$(ticks "$TG_PID")
     wrk -t1 -c4 -d60s --timeout 30s -s "$ROOT/bench/lua/chat.lua" "http://127.0.0.1:$TG_PORT" -- "$KEY" "$MODEL50" true \
         >"$SERVE_LOG.streams" 2>&1 &
     STREAMS=$!
@@ -56,7 +54,7 @@ for minute in $(seq 1 "$MINUTES"); do
         2>&1 | grep '^RESULT' || true)
     wait $STREAMS || true
     streams=$(grep '^RESULT' "$SERVE_LOG.streams" || true)
-    after=$(ticks)
+    after=$(ticks "$TG_PID")
     req=$(field requests "$plain"); dur=$(field duration_us "$plain")
     errors=$(( $(field errors "$plain") + $(field non2xx "$plain") + $(field errors "$streams") + $(field non2xx "$streams") ))
     printf '| %d | %.0f | %.2f / %.2f | %s | %d | %.0f | %.0f | %.0f |\n' "$minute" \
