@@ -24,6 +24,14 @@ public interface UsageConfig {
     @WithDefault("200ms")
     Duration flushInterval();
 
+    /**
+     * Durable mode, under load: while recent writes carried more than one row on average, the next write waits this
+     * long to gather more rows (fewer writes, less CPU per request; each answer waits up to this much longer). At a
+     * rate where rows come one per write, nothing waits. {@code 0}: never wait.
+     */
+    @WithDefault("1ms")
+    Duration groupCommitWait();
+
     /** Most rows in one insert. */
     @WithDefault("1000")
     int batchSize();

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +27,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -136,6 +139,8 @@ public class UsageRecorder {
     private volatile boolean degraded;
     private volatile Instant degradedSince;
     private volatile boolean stopped;
+    private final GroupCommit groupCommit;
+    private DistributionSummary rowsPerWrite;
     private long flushTimer = -1;
     private long replayTimer = -1;
 
@@ -147,6 +152,7 @@ public class UsageRecorder {
         this.mapper = mapper;
         this.clock = clock;
         this.registry = registry;
+        this.groupCommit = new GroupCommit(config.groupCommitWait());
     }
 
     void start(@Observes StartupEvent event) {
@@ -166,6 +172,9 @@ public class UsageRecorder {
                 .register(registry);
         Gauge.builder("tollgate.usage.ledger.degraded", this, r -> r.degraded ? 1 : 0)
                 .description("1 while usage rows go to the local spool because PostgreSQL cannot take them")
+                .register(registry);
+        rowsPerWrite = DistributionSummary.builder("tollgate.usage.ledger.write.rows")
+                .description("Usage rows in each write of the ledger (to PostgreSQL or to the spool)")
                 .register(registry);
         flushTimer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> kick());
         replayTimer = vertx.setPeriodic(config.replayInterval().toMillis(), id -> replay());
@@ -194,6 +203,11 @@ public class UsageRecorder {
     /** Rows not yet in the database (in memory or in the spool). */
     public long pending() {
         return queued.get() + (spool == null ? 0 : spool.rows());
+    }
+
+    /** The running mean of rows per durable write that the group commit goes by. */
+    double rowsPerWrite() {
+        return groupCommit.rowsPerWrite();
     }
 
     /** Rows in the local spool. */
@@ -247,9 +261,10 @@ public class UsageRecorder {
                             // written twice if PostgreSQL did commit after all: the replay's insert skips it
                             return toSpool(batch);
                         });
+        rowsPerWrite.record(batch.size());
         write.subscribe().with(ok -> {
             complete(batch, null);
-            next();
+            next(batch.size());
         }, failure -> {
             LOG.errorf("Usage rows could be written neither to PostgreSQL nor to the spool: %s", failure.toString());
             if (config.mode() == UsageConfig.Mode.ASYNC || stopped) {
@@ -257,11 +272,23 @@ public class UsageRecorder {
             } else {
                 complete(batch, failure);
             }
-            next();
+            next(batch.size());
         });
     }
 
-    private void next() {
+    /** A write of {@code rows} ended: the next starts now, or after the group commit's wait while under load. */
+    private void next(int rows) {
+        if (config.mode() == UsageConfig.Mode.DURABLE) {
+            long wait = groupCommit.afterWrite(rows);
+            if (wait > 0 && !stopped && !queue.isEmpty()) {
+                // the write slot stays taken meanwhile: rows recorded during the wait join this next write
+                vertx.timer(wait, TimeUnit.NANOSECONDS).onComplete(t -> {
+                    writing.set(false);
+                    kick();
+                });
+                return;
+            }
+        }
         writing.set(false);
         if (!queue.isEmpty() && (config.mode() == UsageConfig.Mode.DURABLE || queued.get() >= config.batchSize())) {
             kick();
@@ -295,17 +322,31 @@ public class UsageRecorder {
         }
     }
 
+    /** Completes each row's promise on its request's context: one task per context, not one per row. */
     private static void complete(List<Pending> batch, Throwable failure) {
+        Map<Context, List<Promise<Void>>> byContext = new IdentityHashMap<>(4);
         for (Pending p : batch) {
             if (p.promise == null) {
                 continue;
             }
-            Runnable done = failure == null ? p.promise::tryComplete : () -> p.promise.tryFail(failure);
-            if (p.context != null) {
-                p.context.runOnContext(v -> done.run());
+            if (p.context == null) {
+                settle(p.promise, failure);
             } else {
-                done.run();
+                byContext.computeIfAbsent(p.context, c -> new ArrayList<>()).add(p.promise);
             }
+        }
+        byContext.forEach((context, promises) -> context.runOnContext(v -> {
+            for (Promise<Void> promise : promises) {
+                settle(promise, failure);
+            }
+        }));
+    }
+
+    private static void settle(Promise<Void> promise, Throwable failure) {
+        if (failure == null) {
+            promise.tryComplete();
+        } else {
+            promise.tryFail(failure);
         }
     }
 

@@ -9,7 +9,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -17,10 +22,18 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tollgate.support.Gateway;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 
-/** Idempotent writes: a row written again, by a retry or a spool replay, is one row and is counted once. */
+/**
+ * Idempotent writes: a row written again, by a retry or a spool replay, is one row and is counted once. Rows that
+ * come together share writes.
+ */
 @QuarkusTest
 class UsageLedgerTest {
 
@@ -32,6 +45,10 @@ class UsageLedgerTest {
     ObjectMapper mapper;
     @Inject
     UsageConfig config;
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    Vertx vertx;
 
     static UsageEvent event(UUID tenant, String requestId, String model, Tokens tokens, Instant at) {
         return new UsageEvent(requestId, tenant, UUID.randomUUID(), "chat.completions", model, model, "test", 200, tokens,
@@ -92,13 +109,51 @@ class UsageLedgerTest {
     }
 
     @Test
+    void rowsRecordedInBurstsShareWritesAndEachAnswersOnItsOwnContext() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        DistributionSummary writes = registry.get("tollgate.usage.ledger.write.rows").summary();
+        long writesBefore = writes.count();
+        double rowsBefore = writes.totalAmount();
+        Context context = vertx.getOrCreateContext();
+        int bursts = 20;
+        int rowsPerBurst = 10;
+        List<Boolean> answeredOnContext = new CopyOnWriteArrayList<>();
+        for (int b = 0; b < bursts; b++) {
+            CompletableFuture<Void> burst = new CompletableFuture<>();
+            context.runOnContext(v -> {
+                List<Future<Void>> rows = new ArrayList<>();
+                for (int i = 0; i < rowsPerBurst; i++) {
+                    rows.add(recorder.record(event(tenant, "req_" + UUID.randomUUID(), "claude-4-5-haiku",
+                            Tokens.of(1, 1), now))
+                            .onComplete(r -> answeredOnContext.add(Vertx.currentContext() == context)));
+                }
+                Future.all(rows).onComplete(r -> burst.complete(null));
+            });
+            burst.get(10, TimeUnit.SECONDS);
+        }
+
+        assertEquals(bursts * rowsPerBurst, answeredOnContext.size());
+        assertTrue(!answeredOnContext.contains(false), "every durable answer runs on its request's context");
+        assertEquals(bursts * rowsPerBurst,
+                gateway.single("select count(*) from usage_event where tenant_id = $1", tenant));
+        assertEquals(bursts * rowsPerBurst,
+                gateway.single("select sum(requests)::bigint from usage_daily where tenant_id = $1", tenant));
+        // each burst's first row is written at once, the rest share the next write
+        assertEquals(bursts * rowsPerBurst, writes.totalAmount() - rowsBefore, 0.0);
+        assertTrue(writes.count() - writesBefore <= 2L * bursts, "writes: " + (writes.count() - writesBefore));
+        // writes carried more than one row on average, so the writer took the group commit's wait between them
+        assertTrue(recorder.rowsPerWrite() >= GroupCommit.BUSY, "rows per write: " + recorder.rowsPerWrite());
+    }
+
+    @Test
     void aSecondProcessOnTheSameSpoolDirectorySpoolsApartAndIsAdoptedWhenGone() throws Exception {
         UUID tenant = UUID.randomUUID();
         UsageEvent event = event(tenant, "req_" + UUID.randomUUID(), "claude-4-5-haiku", Tokens.of(2, 3),
                 Instant.now().truncatedTo(ChronoUnit.MILLIS));
         // this process owns the directory: a second spool on it gets a directory of its own
         UsageSpool other = new UsageSpool(Path.of(config.spoolDir()), mapper);
-        other.append(java.util.List.of(event));
+        other.append(List.of(event));
         other.close();
         assertEquals(5, gateway.usageRow(event.requestId()).getLong("total_tokens"));
     }
