@@ -29,21 +29,29 @@ class GroupCommitTest {
     }
 
     @Test
-    void waitsOnceWritesCarryTwoRowsOnAverage() {
+    void theBigWriteAfterAStallDoesNotMakeTheNextRowsWait() {
+        GroupCommit commit = new GroupCommit(WAIT);
+        commit.afterWrite(1);
+        assertEquals(0, commit.afterWrite(20));
+        assertEquals(0, commit.afterWrite(1));
+    }
+
+    @Test
+    void waitsOnceWritesCarryTwoRowsOrMoreOnAverage() {
         GroupCommit commit = new GroupCommit(WAIT);
         int writesBeforeWaiting = 0;
-        while (commit.afterWrite(2) == 0) {
+        while (commit.afterWrite(3) == 0) {
             writesBeforeWaiting++;
         }
-        // the running mean of rows per write reaches 1.5 at the seventh pair (2 - 0.9^7 > 1.5), not at the first
-        assertEquals(6, writesBeforeWaiting);
-        assertEquals(WAIT.toNanos(), commit.afterWrite(2));
+        // the running mean of rows per write reaches 2 at the 35th write of three (3 - 2 * 0.98^35 > 2), not at once
+        assertEquals(34, writesBeforeWaiting);
+        assertEquals(WAIT.toNanos(), commit.afterWrite(3));
     }
 
     @Test
     void writesAtOnceAgainWhenTheLoadFalls() {
         GroupCommit commit = new GroupCommit(WAIT);
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < 200; i++) {
             commit.afterWrite(8);
         }
         assertEquals(WAIT.toNanos(), commit.afterWrite(1));
@@ -51,8 +59,9 @@ class GroupCommitTest {
         while (commit.afterWrite(1) > 0) {
             waitingWrites++;
         }
-        // from a mean of ~8 rows a write, 24 single-row writes bring it under 1.5 (1 + 7 * 0.9^25 < 1.5)
-        assertEquals(24, waitingWrites);
+        // from a mean of 7.88 rows a write, the 96th single-row write brings it under 2 (1 + 6.88 * 0.98^96 < 2); while
+        // rows come one a write the queue is mostly empty when a write ends, and then nothing waits anyway
+        assertEquals(95, waitingWrites);
         assertEquals(0, commit.afterWrite(1));
     }
 
