@@ -62,11 +62,17 @@ measure() { # phase target connections seconds model stream [think ms]
 }
 
 : >"$RAW"
-log "warming up both (2 x 20 s each)"
+log "warming up both (2 x 20 s each, then slices until the JIT settles)"
 for _ in 1 2; do
     measure warmup this 32 20 "$MODEL0"
     measure warmup base 32 20 "$MODEL0"
 done
+warm_slice() { # target: 10 s of the saturation load and 5 s of the latency load, for jit_settle
+    measure warmup "$1" 32 10 "$MODEL0"
+    measure warmup "$1" "$LAT_CONNECTIONS" 5 "$MODEL50" false "$LAT_THINK_MS"
+}
+jit_settle this "$TG_PID" 8 warm_slice this
+jit_settle base "$BASE_PID" 8 warm_slice base
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS"
     order="this base"
@@ -100,7 +106,7 @@ lat_ratio = [x / y for x, y in zip(cpu('latency', 'this'), cpu('latency', 'base'
 streams = {t: [r for r in rows if r['phase'] == 'streams' and r['target'] == t] for t in ('this', 'base')}
 lines = [f"# tollgate warm A/B: `{this}` against `{base}`, {datetime.datetime.utcnow():%Y-%m-%dT%H:%MZ}", "",
     f"- machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}; load average before the summary: {open('/proc/loadavg').read().split()[0]}",
-    f"- `bench/ab.sh`: both tollgates running side by side (`bench/run.sh --serve --baseline`), 2 x 20 s warm-up each, then {rounds} rounds in alternating order",
+    f"- `bench/ab.sh`: both tollgates running side by side (`bench/run.sh --serve --baseline`), 2 x 20 s warm-up each and slices of both loads until the JIT settles, then {rounds} rounds in alternating order",
     f"- JVM and options: this `{opts}`; baseline `{base_opts}`", "",
     "| | baseline | this | this / baseline, per round |", "|---|---:|---:|---:|",
     f"| CPU per request at saturation, µs (median; range) | {med(cpu('saturation','base')):.0f} ({rng(cpu('saturation','base'))}) | {med(cpu('saturation','this')):.0f} ({rng(cpu('saturation','this'))}) | {med(ratio):.2f}× ({rng(ratio, '{:.2f}')}) |",

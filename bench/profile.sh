@@ -5,7 +5,8 @@
 #
 # usage: bench/profile.sh [--seconds S] [--no-build] [--out FILE]
 #   Starts everything with `bench/run.sh --serve` and warms tollgate up with 30 s of each of two loads (saturation:
-#   32 connections against the 0 ms upstream; spread: run.sh's latency load, ~480 req/s against the 50 ms upstream);
+#   32 connections against the 0 ms upstream; spread: run.sh's latency load, ~480 req/s against the 50 ms upstream),
+#   then with slices of both until the JIT settles (bench/serve.sh's jit_settle);
 #   then for each load profiles S seconds (default 20) in the middle of a wrk run, and reads tollgate's CPU time
 #   over the same window.
 #   async-profiler comes from Maven Central (tools.profiler:async-profiler, through the Maven wrapper) and is attached
@@ -58,9 +59,14 @@ load() { # seconds, then wrk's arguments after the URL's key and model: stream s
 
 # tollgate runs with C2 only (-XX:-TieredCompilation): its code is interpreted until C2 has compiled it, each load's
 # paths in turn
-log "warming up (30 s of each load)"
+log "warming up (30 s of each load, then slices until the JIT settles)"
 load 30 "$MODEL0" 32 >/dev/null
 load 30 "$MODEL50" "$LAT_CONNECTIONS" false 0 "$LAT_THINK_MS" >/dev/null
+warm_slice() {
+    load 10 "$MODEL0" 32 >/dev/null
+    load 5 "$MODEL50" "$LAT_CONNECTIONS" false 0 "$LAT_THINK_MS" >/dev/null
+}
+jit_settle tollgate "$TG_PID" 8 warm_slice
 
 {
     echo "# tollgate CPU profile (async-profiler), $(date -u +%Y-%m-%dT%H:%M:%SZ)"

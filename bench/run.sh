@@ -89,6 +89,8 @@ MODEL0=claude-4-5-haiku MODEL50=claude-4-5-sonnet MODELSLOW=claude-4-sonnet
 HZ=$(getconf CLK_TCK)
 
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+# shellcheck source=bench/serve.sh
+. "$BENCH/serve.sh"
 
 # --- tools ---------------------------------------------------------------------------------------------------
 if [ "$INSTALL" = 1 ]; then
@@ -145,11 +147,6 @@ wait_http() { # url seconds
     done
     echo "timed out waiting for $1" >&2
     return 1
-}
-ticks() { # summed utime+stime of the given pids, in clock ticks
-    local t=0 pid
-    for pid in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
-    echo $t
 }
 status_kb() { # field (VmHWM, VmRSS) summed over the given pids
     local field=$1 t=0 pid
@@ -338,22 +335,9 @@ ttfb_run() { # round target
     echo "ttfb round=$1 target=$2 ${out#RESULT }$added" >>"$RAW"
 }
 
-# tollgate runs with C2 only (-XX:-TieredCompilation): its code is interpreted until C2 has compiled it, and C2
-# compiles beside the load. After the fixed warm-up, more slices of both loads (10 s + 5 s) until one in which the JIT
-# compiled for under 0.3 s, at most WARMUP_SLICES of them (on a slow VM the fixed 40 s left ~2 s of compiling a slice
-# for round 1). The JIT's time is jstat's, from the JDK that runs tollgate (without jstat: the fixed warm-up only).
-jit_seconds() { "$(dirname "$(readlink -f "$(command -v "$1")")")/jstat" -compiler "$2" 2>/dev/null | awk 'NR == 2 {print $4}'; }
-warm_until_jit_settles() { # target java pid
-    local before compiled i
-    for i in $(seq 1 "$WARMUP_SLICES"); do
-        before=$(jit_seconds "$2" "$3")
-        [ -n "$before" ] || return 0
-        wrk_run warmup 0 "$1" 0 $SAT_CONNECTIONS 10
-        latency_run warmup 0 "$1" 5
-        compiled=$(awk -v a="$(jit_seconds "$2" "$3")" -v b="$before" 'BEGIN {printf "%.2f", a - b}')
-        log "  $1: warm-up slice $i, the JIT compiled for $compiled s"
-        awk -v c="$compiled" 'BEGIN {exit !(c < 0.3)}' && return 0
-    done
+warm_slice() { # target: 10 s of the saturation load and 5 s of the latency load, for jit_settle
+    wrk_run warmup 0 "$1" 0 $SAT_CONNECTIONS 10
+    latency_run warmup 0 "$1" 5
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -361,14 +345,14 @@ START=$(date -u +%s)
 log "warming up (${WARMUP}s)"
 wrk_run warmup 0 tollgate 0 $SAT_CONNECTIONS "$WARMUP"
 latency_run warmup 0 tollgate 3
-warm_until_jit_settles tollgate "$JAVA_TG" "$TG_PID"
+jit_settle tollgate "$TG_PID" "$WARMUP_SLICES" warm_slice tollgate
 wrk_run warmup 0 nginx 0 $SAT_CONNECTIONS 3
 wrk_run warmup 0 sim 0 $SAT_CONNECTIONS 3
 python3 "$BENCH/ttfb.py" 127.0.0.1 $TG "$TG_KEY" $MODEL50 2 4 >/dev/null
 if [ -n "$BASELINE" ]; then
     wrk_run warmup 0 baseline 0 $SAT_CONNECTIONS "$WARMUP"
     latency_run warmup 0 baseline 3
-    warm_until_jit_settles baseline "$JAVA_BASE" "$TGB_PID"
+    jit_settle baseline "$TGB_PID" "$WARMUP_SLICES" warm_slice baseline
     python3 "$BENCH/ttfb.py" 127.0.0.1 $TGB "$TGB_KEY" $MODEL50 2 4 >/dev/null
 fi
 
