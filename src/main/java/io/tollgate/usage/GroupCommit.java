@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * When the durable ledger waits before its next write. Rows that arrive while a write is in flight already share the
- * next one; under load that is about two rows a write, and each write costs the gateway the statement's encoding, a
+ * next one; at saturation that is two to four rows a write, and each write costs the gateway the statement's encoding, a
  * round trip and a wake-up. So while recent writes carried two rows or more on average (rows arrive faster than
  * writes end), the next write waits a little to gather more, as PostgreSQL's {@code commit_delay} does when enough
  * other transactions are active. At a rate where most writes carry one row, nothing waits: a lone row is written at
