@@ -4,41 +4,45 @@ import java.time.Duration;
 
 /**
  * When the durable ledger waits before its next write. Rows that arrive while a write is in flight already share the
- * next one; at saturation that is two to four rows a write, and each write costs the gateway the statement's encoding, a
- * round trip and a wake-up. So while recent writes carried two rows or more on average (rows arrive faster than
- * writes end), the next write waits a little to gather more, as PostgreSQL's {@code commit_delay} does when enough
- * other transactions are active. At a rate where most writes carry one row, nothing waits: a lone row is written at
- * once. Used by the one writer at a time, so not thread-safe on its own.
+ * next one, and each write costs the gateway the statement's encoding, a round trip and a wake-up. So while several
+ * rows arrive during each write on average (rows come much faster than writes end: the machine is saturated), the
+ * next write waits a little to gather more, as PostgreSQL's {@code commit_delay} does when enough other
+ * transactions are active. The mean counts the rows that arrived while a write was in flight, not the rows a write
+ * carried: those grow with the wait itself, and a mean of them kept the writer waiting once it had started. Used by
+ * the one writer at a time, so not thread-safe on its own.
  */
 final class GroupCommit {
 
     /**
-     * Weight of the last write in the running mean of rows per write: about the last fifty writes count, so neither
-     * the big write after a stall nor a run of pairs at a moderate rate makes the next rows wait.
+     * Weight of the last write in the running mean: about the last fifty writes count, so the rows that pile up
+     * during one stalled write do not make the next rows wait.
      */
     static final double WEIGHT = 0.02;
     /**
-     * Mean rows per write from which the writer waits. At saturation writes carried 3.7 rows without the wait; at
-     * ~480 req/s a threshold of 1.5 with a mean over ten writes made rows wait often enough to lengthen the added
-     * p99 in every round of an A/B (bench/results/2026-11-29-vm-ab-group-commit-1ms-vs-off.md).
+     * Mean rows arriving during a write from which the writer waits. In an A/B at ~1,300 req/s against the 50 ms
+     * upstream, where writes carried 1.7-2.0 rows without the wait, a threshold of 2 rows a write made the added p50
+     * 1.3-2.7 ms longer; at saturation 3.5-4 rows came during each write, where the wait saves CPU.
      */
-    static final double BUSY = 2.0;
+    static final double BUSY = 3.0;
 
     private final long waitNanos;
-    private double rowsPerWrite = 1;
+    private double arrivingPerWrite = 0;
 
     GroupCommit(Duration wait) {
         this.waitNanos = wait.toNanos();
     }
 
-    /** After a write of {@code rows}: how long to wait before the next write; zero to write at once. */
-    long afterWrite(int rows) {
-        rowsPerWrite += WEIGHT * (rows - rowsPerWrite);
-        return waitNanos > 0 && rowsPerWrite >= BUSY ? waitNanos : 0;
+    /**
+     * A write ended and {@code arrived} rows came while it was in flight: how long to wait before the next write;
+     * zero to write at once.
+     */
+    long afterWrite(int arrived) {
+        arrivingPerWrite += WEIGHT * (arrived - arrivingPerWrite);
+        return waitNanos > 0 && arrivingPerWrite >= BUSY ? waitNanos : 0;
     }
 
-    /** The running mean of rows per write. */
-    double rowsPerWrite() {
-        return rowsPerWrite;
+    /** The running mean of rows arriving while a write is in flight. */
+    double arrivingPerWrite() {
+        return arrivingPerWrite;
     }
 }

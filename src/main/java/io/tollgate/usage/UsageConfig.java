@@ -25,9 +25,9 @@ public interface UsageConfig {
     Duration flushInterval();
 
     /**
-     * Durable mode, under load: while recent writes carried two rows or more on average (over about fifty writes),
-     * the next write waits this long to gather more rows (fewer writes, less CPU per request; each answer waits up
-     * to this much longer). At a rate where rows come about one per write, nothing waits. {@code 0}: never wait.
+     * Durable mode, when saturated: while three rows or more arrived during each write on average (over about fifty
+     * writes), the next write waits this long to gather more rows (fewer writes, less CPU per request; each answer
+     * waits up to this much longer). Below that nothing waits. {@code 0}: never wait.
      */
     @WithDefault("1ms")
     Duration groupCommitWait();

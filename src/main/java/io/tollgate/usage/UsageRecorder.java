@@ -205,9 +205,9 @@ public class UsageRecorder {
         return queued.get() + (spool == null ? 0 : spool.rows());
     }
 
-    /** The running mean of rows per durable write that the group commit goes by. */
-    double rowsPerWrite() {
-        return groupCommit.rowsPerWrite();
+    /** The running mean of rows arriving while a durable write is in flight, which the group commit goes by. */
+    double arrivingPerWrite() {
+        return groupCommit.arrivingPerWrite();
     }
 
     /** Rows in the local spool. */
@@ -264,7 +264,7 @@ public class UsageRecorder {
         rowsPerWrite.record(batch.size());
         write.subscribe().with(ok -> {
             complete(batch, null);
-            next(batch.size());
+            next();
         }, failure -> {
             LOG.errorf("Usage rows could be written neither to PostgreSQL nor to the spool: %s", failure.toString());
             if (config.mode() == UsageConfig.Mode.ASYNC || stopped) {
@@ -272,14 +272,15 @@ public class UsageRecorder {
             } else {
                 complete(batch, failure);
             }
-            next(batch.size());
+            next();
         });
     }
 
-    /** A write of {@code rows} ended: the next starts now, or after the group commit's wait while under load. */
-    private void next(int rows) {
+    /** A write ended: the next starts now, or after the group commit's wait while rows come much faster. */
+    private void next() {
         if (config.mode() == UsageConfig.Mode.DURABLE) {
-            long wait = groupCommit.afterWrite(rows);
+            // what is queued now arrived while the write was in flight (kick took everything before it, up to a batch)
+            long wait = groupCommit.afterWrite(queued.get());
             if (wait > 0 && !stopped && !queue.isEmpty()) {
                 // the write slot stays taken meanwhile: rows recorded during the wait join this next write
                 vertx.timer(wait, TimeUnit.NANOSECONDS).onComplete(t -> {
