@@ -19,9 +19,10 @@ final class GroupCommit {
      */
     static final double WEIGHT = 0.02;
     /**
-     * Mean rows arriving during a write from which the writer waits. In an A/B at ~1,300 req/s against the 50 ms
-     * upstream, where writes carried 1.7-2.0 rows without the wait, a threshold of 2 rows a write made the added p50
-     * 1.3-2.7 ms longer; at saturation 3.5-4 rows came during each write, where the wait saves CPU.
+     * Mean rows arriving during a write from which the writer waits. At ~1,300 req/s against the 50 ms upstream,
+     * where writes carried 1.7-2.0 rows without the wait, waiting from 2 rows a write made the p50 1.3-2.7 ms longer
+     * end to end; at saturation writes carried 3.5-4.7 rows without the wait (about as many as arrived during each),
+     * and there the wait saves CPU (bench/results/2026-11-29-vm-group-commit-rates.md).
      */
     static final double BUSY = 3.0;
 

@@ -49,7 +49,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * row from the price book and adds it to the {@code usage_daily} rollup.
  * <p>
  * {@code durable} mode: {@link #record} answers once the row is committed in PostgreSQL or fsync'd in the local
- * {@link UsageSpool}; rows that arrive while a write is in flight share the next write (group commit).
+ * {@link UsageSpool}; rows that arrive while a write is in flight share the next write (group commit), and when
+ * rows come much faster than writes end the next write waits a little to gather more ({@link GroupCommit}).
  * {@code async} mode: {@link #record} answers at once and rows are written every flush interval. In both modes a
  * batch PostgreSQL cannot take goes to the spool, and the spool is replayed when PostgreSQL answers again.
  */
