@@ -44,35 +44,9 @@ trap 'kill $TG_PID $BASE_PID $CAPTURE_PID 2>/dev/null || true; wait $SERVE_PID 2
 serve_start --baseline "$BASELINE"
 log "this checkout :$TG_PORT (pid $TG_PID), baseline $BASE_COMMIT :$BASE_PORT (pid $BASE_PID)"
 
-rss_mib() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }
-measure() { # phase target connections seconds model stream [think ms]
-    local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} think=${7:-0} port key pid before after result added=""
-    case $target in
-        this) port=$TG_PORT key=$TG_KEY pid=$TG_PID ;;
-        base) port=$BASE_PORT key=$BASE_KEY pid=$BASE_PID ;;
-        nginx) port=$NGX50_PORT key=$SIM_KEY pid="" ;;
-    esac
-    [ "$phase" != latency ] || capture_start "$port" "$SIM50_PORT"
-    before=$([ -z "$pid" ] || ticks "$pid")
-    result=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 30s -s "$ROOT/bench/lua/chat.lua" "http://127.0.0.1:$port" \
-        -- "$key" "$model" "$stream" 0 "$think" 2>&1 | grep '^RESULT' || true)
-    after=$([ -z "$pid" ] || ticks "$pid")
-    [ "$phase" != latency ] || added=" $(capture_stop)"
-    echo "$phase target=$target ${result#RESULT }$added cpu_ticks=$([ -z "$pid" ] || echo $((after - before))) hz=$(getconf CLK_TCK) rss_mib=$([ -z "$pid" ] || rss_mib "$pid")" >>"$RAW"
-}
-
 : >"$RAW"
 log "warming up both (2 x 20 s each, then slices until the JIT settles)"
-for _ in 1 2; do
-    measure warmup this 32 20 "$MODEL0"
-    measure warmup base 32 20 "$MODEL0"
-done
-warm_slice() { # target: 10 s of the saturation load and 5 s of the latency load, for jit_settle
-    measure warmup "$1" 32 10 "$MODEL0"
-    measure warmup "$1" "$LAT_CONNECTIONS" 5 "$MODEL50" false "$LAT_THINK_MS"
-}
-jit_settle this "$TG_PID" 8 warm_slice this
-jit_settle base "$BASE_PID" 8 warm_slice base
+warm_up this "$TG_PID" base "$BASE_PID"
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS"
     order="this base"
@@ -101,6 +75,9 @@ med = lambda v: st.median(v) if v else float('nan')
 rng = lambda v, f='{:.0f}': (f.format(min(v)) + '–' + f.format(max(v))) if v else '—'
 added = {t: [x / 1000 for x in series('latency', t, 'added_p50_us')] for t in ('this', 'base', 'nginx')}
 added99 = {t: [x / 1000 for x in series('latency', t, 'added_p99_us')] for t in ('this', 'base', 'nginx')}
+def rows_per_write(phase, target):
+    return [int(r['rows']) / int(r['writes']) for r in rows
+            if r['phase'] == phase and r['target'] == target and int(r.get('writes') or 0) > 0]
 ratio = [x / y for x, y in zip(cpu('saturation', 'this'), cpu('saturation', 'base'))]
 lat_ratio = [x / y for x, y in zip(cpu('latency', 'this'), cpu('latency', 'base'))]
 streams = {t: [r for r in rows if r['phase'] == 'streams' and r['target'] == t] for t in ('this', 'base')}
@@ -115,6 +92,7 @@ lines = [f"# tollgate warm A/B: `{this}` against `{base}`, {datetime.datetime.ut
     f"| added per request p50, ms, packet capture (median; range; nginx: {med(added['nginx']):.2f}) | {med(added['base']):.2f} ({rng(added['base'], '{:.2f}')}) | {med(added['this']):.2f} ({rng(added['this'], '{:.2f}')}) | |",
     f"| added per request p99, ms (nginx: {med(added99['nginx']):.2f}) | {med(added99['base']):.2f} ({rng(added99['base'], '{:.2f}')}) | {med(added99['this']):.2f} ({rng(added99['this'], '{:.2f}')}) | |",
     f"| p50 / p99 at ~480 req/s, end to end, ms (nginx: {med(series('latency','nginx','p50_us'))/1000:.1f} / {med(series('latency','nginx','p99_us'))/1000:.1f}) | {med(series('latency','base','p50_us'))/1000:.1f} / {med(series('latency','base','p99_us'))/1000:.1f} | {med(series('latency','this','p50_us'))/1000:.1f} / {med(series('latency','this','p99_us'))/1000:.1f} | |",
+    f"| rows a usage-ledger write at saturation (median of the rounds) | {med(rows_per_write('saturation','base')):.1f} | {med(rows_per_write('saturation','this')):.1f} | |",
     f"| RSS under load, MiB (range over the rounds) | {rng(series('saturation','base','rss_mib') + series('latency','base','rss_mib'))} | {rng(series('saturation','this','rss_mib') + series('latency','this','rss_mib'))} | |",
 ]
 for i, label in ((0, 'baseline 1st (simulator cold), this 2nd'), (1, 'this 3rd, baseline 4th')):

@@ -281,7 +281,8 @@ if [ "$SERVE" = 1 ]; then
     [ -z "$BASELINE" ] || echo "baseline $BASELINE_COMMIT: tollgate :$TGB (pid $TGB_PID), key $TGB_KEY"
     if [ -n "$SERVE_ENV" ]; then # written whole, then moved: a reader never sees half of it
         {
-            echo "TG_PORT=$TG TG_PID=$TG_PID TG_KEY=$TG_KEY SIM_KEY=$SIM_KEY SIM50_PORT=$SIM50 NGX50_PORT=$NGX50"
+            echo "TG_PORT=$TG TG_PID=$TG_PID TG_KEY=$TG_KEY SIM_KEY=$SIM_KEY SIM50_PORT=$SIM50 NGX0_PORT=$NGX0 NGX50_PORT=$NGX50"
+            echo "NGX_PIDS='$(nginx_pids)'"
             echo "MODEL0=$MODEL0 MODEL50=$MODEL50 MODELSLOW=$MODELSLOW TG_JAVA=$JAVA_TG_VERSION"
             echo "LAT_CONNECTIONS=$LAT_CONNECTIONS LAT_THINK_MS=$LAT_THINK_MS"
             [ -z "$BASELINE" ] || echo "BASE_PORT=$TGB BASE_PID=$TGB_PID BASE_KEY=$TGB_KEY BASE_COMMIT=$BASELINE_COMMIT BASE_JAVA=$JAVA_BASE_VERSION"

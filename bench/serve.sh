@@ -1,6 +1,8 @@
-# Sourced by the bench scripts. For bench/soak.sh, bench/ab.sh and bench/profile.sh (needs ROOT): serve_start [run.sh options...] starts bench/run.sh --serve,
-# waits until it has written what it started, and sources that: TG_PORT, TG_PID, TG_KEY, SIM_KEY, SIM50_PORT, NGX50_PORT (nginx in front of it),
-# MODEL0, MODEL50, MODELSLOW, TG_JAVA (its runtime version), LAT_CONNECTIONS and LAT_THINK_MS (run.sh's latency load),
+# Sourced by the bench scripts. For bench/soak.sh, bench/ab.sh, bench/rates.sh and bench/profile.sh (needs ROOT):
+# serve_start [run.sh options...] starts bench/run.sh --serve, waits until it has written what it started, and sources
+# that: TG_PORT, TG_PID, TG_KEY, SIM_KEY, SIM50_PORT, NGX0_PORT and NGX50_PORT (nginx in front of the 0 ms and the 50 ms
+# simulator), NGX_PIDS, MODEL0, MODEL50, MODELSLOW, TG_JAVA (its runtime version), LAT_CONNECTIONS and LAT_THINK_MS
+# (run.sh's latency load),
 # and with --baseline BASE_PORT, BASE_PID, BASE_KEY, BASE_COMMIT, BASE_JAVA. Sets SERVE_PID, and
 # SERVE_LOG and SERVE_ENV, the two files the caller removes when it is done.
 serve_start() {
@@ -46,5 +48,54 @@ jit_settle() {
         compiled=$(awk -v a="$(jit_seconds "$pid")" -v b="$before" 'BEGIN {printf "%.2f", a - b}')
         log "  $label: warm-up slice $i, the JIT compiled for $compiled s"
         awk -v c="$compiled" 'BEGIN {exit !(c < 0.3)}' && return 0
+    done
+}
+
+# For ab.sh and rates.sh (need ROOT, RAW, log, and bench/capture.sh sourced).
+# measure PHASE TARGET CONNECTIONS SECONDS MODEL [STREAM] [THINK_MS]: wrk against TARGET (this, base, or nginx: in
+# front of the 0 ms simulator for MODEL0, of the 50 ms one otherwise), each connection waiting a random time (mean
+# THINK_MS) before each request. Appends one line to RAW: wrk's RESULT fields, the target's CPU ticks over the run and
+# its RSS after it, and for a tollgate the usage ledger's writes and rows over the run (tollgate_usage_ledger_write_rows,
+# read outside the CPU window). The phase `latency` also runs a packet capture: what the proxy adds to each request.
+ledger_writes() { curl -s "127.0.0.1:$1/q/metrics" | awk '/^tollgate_usage_ledger_write_rows_count/ {c = $2}
+    /^tollgate_usage_ledger_write_rows_sum/ {s = $2} END {printf "%d %d", c, s}'; }
+measure() {
+    local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} think=${7:-0}
+    local port key pids before after result added="" ledger="" w0 w1
+    case $target in
+        this) port=$TG_PORT key=$TG_KEY pids=$TG_PID ;;
+        base) port=$BASE_PORT key=$BASE_KEY pids=$BASE_PID ;;
+        nginx) port=$([ "$model" = "$MODEL0" ] && echo "$NGX0_PORT" || echo "$NGX50_PORT") key=$SIM_KEY pids=$NGX_PIDS ;;
+    esac
+    [ "$target" = nginx ] || w0=$(ledger_writes "$port")
+    [ "$phase" != latency ] || capture_start "$port" "$SIM50_PORT"
+    # shellcheck disable=SC2086
+    before=$(ticks $pids)
+    result=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 30s -s "$ROOT/bench/lua/chat.lua" "http://127.0.0.1:$port" \
+        -- "$key" "$model" "$stream" 0 "$think" 2>&1 | grep '^RESULT' || true)
+    # shellcheck disable=SC2086
+    after=$(ticks $pids)
+    [ "$phase" != latency ] || added=" $(capture_stop)"
+    if [ "$target" != nginx ]; then
+        w1=$(ledger_writes "$port")
+        ledger=" writes=$((${w1% *} - ${w0% *})) rows=$((${w1#* } - ${w0#* }))"
+    fi
+    # shellcheck disable=SC2086
+    echo "$phase target=$target conns=$conns think_ms=$think ${result#RESULT }$added$ledger cpu_ticks=$((after - before)) hz=$(getconf CLK_TCK) rss_mib=$(awk '/VmRSS/ {t += $2} END {print int(t / 1024)}' $(printf '/proc/%s/status ' $pids))" >>"$RAW"
+}
+# warm_up TARGET PID...: for each tollgate (this or base) and its pid, 2 x 20 s at saturation, then slices of 10 s at
+# saturation and 5 s of run.sh's latency load until its JIT settles (jit_settle, at most 8 slices).
+slice_of_both() {
+    measure warmup "$1" 32 10 "$MODEL0"
+    measure warmup "$1" "$LAT_CONNECTIONS" 5 "$MODEL50" false "$LAT_THINK_MS"
+}
+warm_up() {
+    local target pid
+    while [ $# -gt 1 ]; do
+        target=$1 pid=$2
+        shift 2
+        measure warmup "$target" 32 20 "$MODEL0"
+        measure warmup "$target" 32 20 "$MODEL0"
+        jit_settle "$target" "$pid" 8 slice_of_both "$target"
     done
 }
