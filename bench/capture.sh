@@ -1,5 +1,5 @@
-# Sourced by bench/run.sh and bench/ab.sh (needs ROOT): what a proxy adds to each request, from a packet capture
-# of the loopback while load runs through it (see bench/added.py).
+# Sourced by bench/run.sh and by bench/serve.sh's serve_pair (needs ROOT): what a proxy adds to each request,
+# from a packet capture of the loopback while load runs through it (see bench/added.py).
 #   capture_start PROXY_PORT UPSTREAM_PORT   starts tcpdump on both ports (only packets that carry data)
 #   capture_stop                             stops it and prints added.py's figures as key=value pairs
 #   capture_abort                            stops it, if one runs, and removes its files (for an exit trap)

@@ -42,18 +42,9 @@ OUT=${OUT:-$ROOT/bench/results/$(date -u +%F)-$(hostname -s)-rates-$LABEL.md}
 RAW=${OUT%.md}.raw.txt
 log() { echo "[rates $(date -u +%H:%M:%S)] $*" >&2; }
 
-TG_PID="" BASE_PID="" SERVE_PID="" SERVE_LOG="" SERVE_ENV=""
-trap 'kill $TG_PID $BASE_PID 2>/dev/null || true; wait $SERVE_PID 2>/dev/null || true; rm -f "$SERVE_LOG" "$SERVE_ENV"' EXIT
 # shellcheck source=bench/serve.sh
 . "$ROOT/bench/serve.sh"
-# shellcheck source=bench/capture.sh
-. "$ROOT/bench/capture.sh"
-serve_start --baseline "$BASELINE"
-log "this checkout :$TG_PORT (pid $TG_PID), baseline $BASE_COMMIT :$BASE_PORT (pid $BASE_PID)"
-
-: >"$RAW"
-log "warming up both (2 x 20 s each, then slices until the JIT settles)"
-warm_up this "$TG_PID" base "$BASE_PID"
+serve_pair "$BASELINE"
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS"
     order="this base"

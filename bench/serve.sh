@@ -51,7 +51,20 @@ jit_settle() {
     done
 }
 
-# For ab.sh and rates.sh (need ROOT, RAW, log, and bench/capture.sh sourced).
+# For ab.sh and rates.sh (need ROOT, RAW and log).
+# serve_pair REV: starts this checkout and REV side by side (serve_start --baseline REV), stops them on exit, empties
+# RAW and warms both up (warm_up).
+serve_pair() {
+    TG_PID="" BASE_PID="" SERVE_PID="" SERVE_LOG="" SERVE_ENV=""
+    trap 'kill $TG_PID $BASE_PID 2>/dev/null || true; capture_abort; wait $SERVE_PID 2>/dev/null || true; rm -f "$SERVE_LOG" "$SERVE_ENV"' EXIT
+    # shellcheck source=bench/capture.sh
+    . "$ROOT/bench/capture.sh"
+    serve_start --baseline "$1"
+    log "this checkout :$TG_PORT (pid $TG_PID), baseline $BASE_COMMIT :$BASE_PORT (pid $BASE_PID)"
+    : >"$RAW"
+    log "warming up both (2 x 20 s each, then slices until the JIT settles)"
+    warm_up this "$TG_PID" base "$BASE_PID"
+}
 # measure PHASE TARGET CONNECTIONS SECONDS MODEL [STREAM] [THINK_MS]: wrk against TARGET (this, base, or nginx: in
 # front of the 0 ms simulator for MODEL0, of the 50 ms one otherwise), each connection waiting a random time (mean
 # THINK_MS) before each request. Appends one line to RAW: wrk's RESULT fields, the target's CPU ticks over the run and
