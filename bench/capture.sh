@@ -1,9 +1,10 @@
 # Sourced by bench/run.sh and by bench/serve.sh's serve_pair (needs ROOT): what a proxy adds to each request,
 # from a packet capture of the loopback while load runs through it (see bench/added.py).
 #   capture_start PROXY_PORT UPSTREAM_PORT   starts tcpdump on both ports (only packets that carry data)
-#   capture_stop                             stops it and prints added.py's figures as key=value pairs
+#   capture_stop                             stops it and sets CAPTURE_RESULT to added.py's figures as key=value pairs
+#                                            (not printed: in a command substitution, CAPTURE_PID would stay set)
 #   capture_abort                            stops it, if one runs, and removes its files (for an exit trap)
-CAPTURE_PID="" CAPTURE_FILE="" CAPTURE_PORTS=""
+CAPTURE_PID="" CAPTURE_FILE="" CAPTURE_PORTS="" CAPTURE_RESULT=""
 capture_start() {
     CAPTURE_FILE=$(mktemp /tmp/tollgate-capture.XXXXXX)
     CAPTURE_PORTS="$1 $2"
@@ -23,11 +24,11 @@ capture_stop() {
     wait "$CAPTURE_PID" 2>/dev/null || true
     # shellcheck disable=SC2086
     result=$(python3 "$ROOT/bench/added.py" "$CAPTURE_FILE" $CAPTURE_PORTS | grep '^RESULT' || true)
-    echo "${result#RESULT } capture_dropped=$(sed -n 's/^\([0-9]*\) packets dropped by kernel/\1/p' "$CAPTURE_FILE.log")"
+    CAPTURE_RESULT="${result#RESULT } capture_dropped=$(sed -n 's/^\([0-9]*\) packets dropped by kernel/\1/p' "$CAPTURE_FILE.log")"
     rm -f "$CAPTURE_FILE" "$CAPTURE_FILE.log"
     CAPTURE_PID=""
 }
 capture_abort() {
-    [ -z "$CAPTURE_PID" ] || { kill "$CAPTURE_PID" 2>/dev/null; rm -f "$CAPTURE_FILE" "$CAPTURE_FILE.log"; }
+    [ -z "$CAPTURE_PID" ] || { kill "$CAPTURE_PID" 2>/dev/null || true; rm -f "$CAPTURE_FILE" "$CAPTURE_FILE.log"; }
     CAPTURE_PID=""
 }

@@ -319,7 +319,7 @@ wrk_run() { # phase round target latency connections seconds [stream] [spread] [
         "$stream" "$spread" "$think" 2>&1 | grep '^RESULT' || true)
     # shellcheck disable=SC2086
     after=$(ticks $pids)
-    [ "$capture" = 0 ] || added=" $(capture_stop)"
+    [ "$capture" = 0 ] || { capture_stop; added=" $CAPTURE_RESULT"; }
     # shellcheck disable=SC2086
     echo "$phase round=$round target=$target conns=$conns spread=$spread think_ms=$think ${out#RESULT }$added cpu_ticks=$((after - before)) hz=$HZ rss_kb=$(status_kb VmRSS $pids) hwm_kb=$(status_kb VmHWM $pids)" >>"$RAW"
 }
@@ -332,7 +332,7 @@ ttfb_run() { # round target
     [ "$2" = sim ] || capture_start "$(port_of "$2" 50)" $SIM50
     out=$(python3 "$BENCH/ttfb.py" 127.0.0.1 "$(port_of "$2" 50)" "$(key_of "$2")" $MODEL50 "$TTFB_SECONDS" \
         $TTFB_CONCURRENCY $TTFB_THINK_MS | grep '^RESULT' || true)
-    [ "$2" = sim ] || added=" $(capture_stop)"
+    [ "$2" = sim ] || { capture_stop; added=" $CAPTURE_RESULT"; }
     echo "ttfb round=$1 target=$2 ${out#RESULT }$added" >>"$RAW"
 }
 

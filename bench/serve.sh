@@ -88,7 +88,7 @@ measure() {
         -- "$key" "$model" "$stream" 0 "$think" 2>&1 | grep '^RESULT' || true)
     # shellcheck disable=SC2086
     after=$(ticks $pids)
-    [ "$phase" != latency ] || added=" $(capture_stop)"
+    [ "$phase" != latency ] || { capture_stop; added=" $CAPTURE_RESULT"; }
     if [ "$target" != nginx ]; then
         w1=$(ledger_writes "$port")
         ledger=" writes=$((${w1% *} - ${w0% *})) rows=$((${w1#* } - ${w0#* }))"
