@@ -51,6 +51,11 @@ jit_settle() {
     done
 }
 
+# ledger_writes PORT: the usage ledger's writes and the rows they carried so far, "WRITES ROWS", from the tollgate's
+# tollgate_usage_ledger_write_rows (soak.sh, measure)
+ledger_writes() { curl -s "127.0.0.1:$1/q/metrics" | awk '/^tollgate_usage_ledger_write_rows_count/ {c = $2}
+    /^tollgate_usage_ledger_write_rows_sum/ {s = $2} END {printf "%d %d", c, s}'; }
+
 # For ab.sh and rates.sh (need ROOT, RAW and log).
 # serve_pair REV: starts this checkout and REV side by side (serve_start --baseline REV), stops them on exit, empties
 # RAW and warms both up (warm_up).
@@ -70,8 +75,6 @@ serve_pair() {
 # THINK_MS) before each request. Appends one line to RAW: wrk's RESULT fields, the target's CPU ticks over the run and
 # its RSS after it, and for a tollgate the usage ledger's writes and rows over the run (tollgate_usage_ledger_write_rows,
 # read outside the CPU window). The phase `latency` also runs a packet capture: what the proxy adds to each request.
-ledger_writes() { curl -s "127.0.0.1:$1/q/metrics" | awk '/^tollgate_usage_ledger_write_rows_count/ {c = $2}
-    /^tollgate_usage_ledger_write_rows_sum/ {s = $2} END {printf "%d %d", c, s}'; }
 measure() {
     local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} think=${7:-0}
     local port key pids before after result added="" ledger="" w0 w1
