@@ -27,6 +27,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -142,6 +143,7 @@ public class UsageRecorder {
     private volatile boolean stopped;
     private final GroupCommit groupCommit;
     private DistributionSummary rowsPerWrite;
+    private Counter groupCommitWaits;
     private long flushTimer = -1;
     private long replayTimer = -1;
 
@@ -176,6 +178,9 @@ public class UsageRecorder {
                 .register(registry);
         rowsPerWrite = DistributionSummary.builder("tollgate.usage.ledger.write.rows")
                 .description("Usage rows in each write of the ledger (to PostgreSQL or to the spool)")
+                .register(registry);
+        groupCommitWaits = Counter.builder("tollgate.usage.ledger.group.commit.waits")
+                .description("Durable writes that waited tollgate.usage.group-commit-wait to gather more rows")
                 .register(registry);
         flushTimer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> kick());
         replayTimer = vertx.setPeriodic(config.replayInterval().toMillis(), id -> replay());
@@ -284,6 +289,7 @@ public class UsageRecorder {
             long wait = groupCommit.afterWrite(queued.get());
             if (wait > 0 && !stopped && !queue.isEmpty()) {
                 // the write slot stays taken meanwhile: rows recorded during the wait join this next write
+                groupCommitWaits.increment();
                 vertx.timer(wait, TimeUnit.NANOSECONDS).onComplete(t -> {
                     writing.set(false);
                     kick();
