@@ -60,13 +60,10 @@ load() { # seconds, then wrk's arguments after the URL's key and model: stream s
 # tollgate runs with C2 only (-XX:-TieredCompilation): its code is interpreted until C2 has compiled it, each load's
 # paths in turn
 log "warming up (30 s of each load, then slices until the JIT settles)"
-load 30 "$MODEL0" 32 >/dev/null
-load 30 "$MODEL50" "$LAT_CONNECTIONS" false 0 "$LAT_THINK_MS" >/dev/null
-warm_slice() {
-    load 10 "$MODEL0" 32 >/dev/null
-    load 5 "$MODEL50" "$LAT_CONNECTIONS" false 0 "$LAT_THINK_MS" >/dev/null
-}
-jit_settle tollgate "$TG_PID" 8 warm_slice
+RAW=$WORK/warmup.raw.txt # bench/serve.sh's measure records the warm-up there
+measure warmup this 32 30 "$MODEL0"
+measure warmup this "$LAT_CONNECTIONS" 30 "$MODEL50" false "$LAT_THINK_MS"
+jit_settle tollgate "$TG_PID" 8 slice_of_both this
 
 {
     echo "# tollgate CPU profile (async-profiler), $(date -u +%Y-%m-%dT%H:%M:%SZ)"

@@ -56,7 +56,7 @@ jit_settle() {
 ledger_writes() { curl -s "127.0.0.1:$1/q/metrics" | awk '/^tollgate_usage_ledger_write_rows_count/ {c = $2}
     /^tollgate_usage_ledger_write_rows_sum/ {s = $2} END {printf "%d %d", c, s}'; }
 
-# For ab.sh and rates.sh (need ROOT, RAW and log).
+# serve_pair for ab.sh and rates.sh, measure and the warm-up for them and profile.sh (all need ROOT, RAW and log).
 # serve_pair REV: starts this checkout and REV side by side (serve_start --baseline REV), stops them on exit, empties
 # RAW and warms both up (warm_up).
 serve_pair() {

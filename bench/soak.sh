@@ -67,7 +67,7 @@ for minute in $(seq 1 "$MINUTES"); do
         "$(python3 -c "print($req / max($dur, 1) * 1e6)")" "$(python3 -c "print($(field p50_us "$plain") / 1000)")" \
         "$(python3 -c "print($(field p99_us "$plain") / 1000)")" "$(field requests "$streams")" "$errors" \
         "$(python3 -c "print(100 * ($after - $before) / $HZ / 60)")" \
-        "$(python3 -c "w, r = [b - a for a, b in zip(map(int, '$writes_before'.split()), map(int, '$writes_after'.split()))]; print(r / max(w, 1))")" \
+        "$(python3 -c "print((${writes_after#* } - ${writes_before#* }) / max(${writes_after% *} - ${writes_before% *}, 1))")" \
         "$(python3 -c "print($(kb VmRSS) / 1024)")" \
         "$(python3 -c "print($(kb VmHWM) / 1024)")" >>"$OUT"
     echo "slice $minute: $(tail -1 "$OUT")" >&2
