@@ -78,19 +78,21 @@ lines = [f"# tollgate at rising rates: `{this}` against `{base}`, {datetime.date
     f"- `bench/rates.sh`: both tollgates side by side (`bench/run.sh --serve --baseline`), each warmed with 2 x 20 s at saturation and slices of both loads until its JIT settles; then {rounds} rounds of {secs} s per load and target: nginx, then the tollgates in alternating order",
     f"- JVM and options: this `{opts}`; baseline `{base_opts}`",
     "- load `c=N think=T`: wrk with N connections, each waiting a random time (mean T ms) before each request; think 0: the 0 ms upstream, closed loop (saturation); otherwise the 50 ms upstream",
-    "- CPU: the process's CPU time per request (nginx: master and workers); p50 / p99: wrk's, end to end (upstream included); rows a write: from `tollgate_usage_ledger_write_rows` over each run", "",
-    "| load | requests/s: nginx / baseline / this | CPU µs per request: nginx / baseline / this | this / baseline, per round | this / nginx | p50 / p99 ms: nginx; baseline; this | rows a write: baseline / this |",
+    "- CPU: the process's CPU time per request (nginx: master and workers); p50 / p99: wrk's, end to end (upstream included); rows a write: from `tollgate_usage_ledger_write_rows` over each run, and in brackets the share of writes that waited for the group commit (`tollgate_usage_ledger_group_commit_waits_total`)", "",
+    "| load | requests/s: nginx / baseline / this | CPU µs per request: nginx / baseline / this | this / baseline, per round | this / nginx | p50 / p99 ms: nginx; baseline; this | rows a write (writes that waited): baseline / this |",
     "|---|---:|---:|---:|---:|---:|---:|"]
 for load in loads:
     n, b, t = of(load, 'nginx'), of(load, 'base'), of(load, 'this')
     ratio = [cpu(x) / cpu(y) for x, y in zip(t, b)]
     ngx = [cpu(x) / cpu(y) for x, y in zip(t, n)]
     lat = lambda rs: f"{med([int(r['p50_us']) for r in rs]) / 1000:.1f} / {med([int(r['p99_us']) for r in rs]) / 1000:.1f}"
-    rpw = lambda rs: med([int(r['rows']) / int(r['writes']) for r in rs if int(r.get('writes') or 0) > 0])
+    written = lambda rs: [r for r in rs if int(r.get('writes') or 0) > 0]
+    rpw = lambda rs: (f"{med([int(r['rows']) / int(r['writes']) for r in written(rs)]):.1f}"
+                      f" ({med([100 * int(r.get('waits') or 0) / int(r['writes']) for r in written(rs)]):.0f} %)")
     errors = sum(int(r['errors']) + int(r['non2xx']) for r in n + b + t)
     lines.append(f"| c={load[0]} think={load[1]}{f' ({errors} errors)' if errors else ''} | {med([rate(r) for r in n]):,.0f} / {med([rate(r) for r in b]):,.0f} / {med([rate(r) for r in t]):,.0f} | "
         f"{med([cpu(r) for r in n]):.0f} / {med([cpu(r) for r in b]):.0f} / {med([cpu(r) for r in t]):.0f} | {med(ratio):.2f}× ({rng(ratio)}) | {med(ngx):.1f}× ({rng(ngx, '{:.1f}')}) | "
-        f"{lat(n)}; {lat(b)}; {lat(t)} | {rpw(b):.1f} / {rpw(t):.1f} |")
+        f"{lat(n)}; {lat(b)}; {lat(t)} | {rpw(b)} / {rpw(t)} |")
 lines += ["", f"Raw figures: `{os.path.basename(raw)}`.", ""]
 open(out, 'w').write('\n'.join(lines))
 print('\n'.join(lines))

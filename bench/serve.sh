@@ -51,10 +51,12 @@ jit_settle() {
     done
 }
 
-# ledger_writes PORT: the usage ledger's writes and the rows they carried so far, "WRITES ROWS", from the tollgate's
-# tollgate_usage_ledger_write_rows (soak.sh, measure)
+# ledger_writes PORT: the usage ledger's writes, the rows they carried and the writes that waited for the group
+# commit so far, "WRITES ROWS WAITS", from the tollgate's tollgate_usage_ledger_write_rows and
+# tollgate_usage_ledger_group_commit_waits_total (0 for a commit before that counter) (soak.sh, measure)
 ledger_writes() { curl -s "127.0.0.1:$1/q/metrics" | awk '/^tollgate_usage_ledger_write_rows_count/ {c = $2}
-    /^tollgate_usage_ledger_write_rows_sum/ {s = $2} END {printf "%d %d", c, s}'; }
+    /^tollgate_usage_ledger_write_rows_sum/ {s = $2} /^tollgate_usage_ledger_group_commit_waits_total/ {w = $2}
+    END {printf "%d %d %d", c, s, w}'; }
 
 # serve_pair for ab.sh and rates.sh, measure and the warm-up for them and profile.sh (all need ROOT, RAW and log).
 # serve_pair REV: starts this checkout and REV side by side (serve_start --baseline REV), stops them on exit, empties
@@ -73,17 +75,17 @@ serve_pair() {
 # measure PHASE TARGET CONNECTIONS SECONDS MODEL [STREAM] [THINK_MS]: wrk against TARGET (this, base, or nginx: in
 # front of the 0 ms simulator for MODEL0, of the 50 ms one otherwise), each connection waiting a random time (mean
 # THINK_MS) before each request. Appends one line to RAW: wrk's RESULT fields, the target's CPU ticks over the run and
-# its RSS after it, and for a tollgate the usage ledger's writes and rows over the run (tollgate_usage_ledger_write_rows,
-# read outside the CPU window). The phase `latency` also runs a packet capture: what the proxy adds to each request.
+# its RSS after it, and for a tollgate the usage ledger's writes, rows and writes that waited over the run
+# (ledger_writes, read outside the CPU window). The phase `latency` also runs a packet capture: what the proxy adds to each request.
 measure() {
     local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} think=${7:-0}
-    local port key pids before after result added="" ledger="" w0 w1
+    local port key pids before after result added="" ledger="" writes0 rows0 waits0 writes1 rows1 waits1
     case $target in
         this) port=$TG_PORT key=$TG_KEY pids=$TG_PID ;;
         base) port=$BASE_PORT key=$BASE_KEY pids=$BASE_PID ;;
         nginx) port=$([ "$model" = "$MODEL0" ] && echo "$NGX0_PORT" || echo "$NGX50_PORT") key=$SIM_KEY pids=$NGX_PIDS ;;
     esac
-    [ "$target" = nginx ] || w0=$(ledger_writes "$port")
+    [ "$target" = nginx ] || read -r writes0 rows0 waits0 <<<"$(ledger_writes "$port")"
     [ "$phase" != latency ] || capture_start "$port" "$SIM50_PORT"
     # shellcheck disable=SC2086
     before=$(ticks $pids)
@@ -93,8 +95,8 @@ measure() {
     after=$(ticks $pids)
     [ "$phase" != latency ] || { capture_stop; added=" $CAPTURE_RESULT"; }
     if [ "$target" != nginx ]; then
-        w1=$(ledger_writes "$port")
-        ledger=" writes=$((${w1% *} - ${w0% *})) rows=$((${w1#* } - ${w0#* }))"
+        read -r writes1 rows1 waits1 <<<"$(ledger_writes "$port")"
+        ledger=" writes=$((writes1 - writes0)) rows=$((rows1 - rows0)) waits=$((waits1 - waits0))"
     fi
     # shellcheck disable=SC2086
     echo "$phase target=$target conns=$conns think_ms=$think ${result#RESULT }$added$ledger cpu_ticks=$((after - before)) hz=$(getconf CLK_TCK) rss_mib=$(awk '/VmRSS/ {t += $2} END {print int(t / 1024)}' $(printf '/proc/%s/status ' $pids))" >>"$RAW"

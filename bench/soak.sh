@@ -6,7 +6,8 @@
 #   load: wrk, 20 connections of plain requests and 4 of streams (events 20 ms apart) against the 50 ms upstream,
 #   in one-minute slices so that each minute has its own figures. --saturation: the plain requests are 32 connections
 #   against the 0 ms upstream instead (closed loop: the machine saturated, the usage ledger's group commit waiting).
-#   Each minute also gives the rows a ledger write carried (tollgate_usage_ledger_write_rows). Environment as for
+#   Each minute also gives the rows a ledger write carried (tollgate_usage_ledger_write_rows) and the share of writes
+#   that waited for the group commit (tollgate_usage_ledger_group_commit_waits_total). Environment as for
 #   bench/run.sh (TOLLGATE_BENCH_JAVA_OPTS, TOLLGATE_BENCH_TENANT_LIMITS, ...). Writes
 #   bench/results/<date>-<host>-soak[-saturation].md, or with -<HHMM> added when that one exists, or --out FILE.
 set -euo pipefail
@@ -46,11 +47,11 @@ HZ=$(getconf CLK_TCK)
     echo
     echo "One row per slice of 60 s of load (a slice takes a little longer on the clock: wrk's start and end, sampling)."
     echo
-    echo "| slice | requests/s | p50 / p99 ms | streams completed | errors | CPU % | rows a ledger write | RSS MiB | peak RSS MiB |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| slice | requests/s | p50 / p99 ms | streams completed | errors | CPU % | rows a ledger write | writes that waited % | RSS MiB | peak RSS MiB |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$OUT"
 for minute in $(seq 1 "$MINUTES"); do
-    writes_before=$(ledger_writes "$TG_PORT")
+    read -r writes0 rows0 waits0 <<<"$(ledger_writes "$TG_PORT")"
     before=$(ticks "$TG_PID")
     wrk -t1 -c4 -d60s --timeout 30s -s "$ROOT/bench/lua/chat.lua" "http://127.0.0.1:$TG_PORT" -- "$KEY" "$MODEL50" true \
         >"$SERVE_LOG.streams" 2>&1 &
@@ -60,14 +61,15 @@ for minute in $(seq 1 "$MINUTES"); do
     wait $STREAMS || true
     streams=$(grep '^RESULT' "$SERVE_LOG.streams" || true)
     after=$(ticks "$TG_PID")
-    writes_after=$(ledger_writes "$TG_PORT")
+    read -r writes1 rows1 waits1 <<<"$(ledger_writes "$TG_PORT")"
     req=$(field requests "$plain"); dur=$(field duration_us "$plain")
     errors=$(( $(field errors "$plain") + $(field non2xx "$plain") + $(field errors "$streams") + $(field non2xx "$streams") ))
-    printf '| %d | %.0f | %.2f / %.2f | %s | %d | %.0f | %.1f | %.0f | %.0f |\n' "$minute" \
+    printf '| %d | %.0f | %.2f / %.2f | %s | %d | %.0f | %.1f | %.0f | %.0f | %.0f |\n' "$minute" \
         "$(python3 -c "print($req / max($dur, 1) * 1e6)")" "$(python3 -c "print($(field p50_us "$plain") / 1000)")" \
         "$(python3 -c "print($(field p99_us "$plain") / 1000)")" "$(field requests "$streams")" "$errors" \
         "$(python3 -c "print(100 * ($after - $before) / $HZ / 60)")" \
-        "$(python3 -c "print((${writes_after#* } - ${writes_before#* }) / max(${writes_after% *} - ${writes_before% *}, 1))")" \
+        "$(python3 -c "print(($rows1 - $rows0) / max($writes1 - $writes0, 1))")" \
+        "$(python3 -c "print(100 * ($waits1 - $waits0) / max($writes1 - $writes0, 1))")" \
         "$(python3 -c "print($(kb VmRSS) / 1024)")" \
         "$(python3 -c "print($(kb VmHWM) / 1024)")" >>"$OUT"
     echo "slice $minute: $(tail -1 "$OUT")" >&2
