@@ -466,7 +466,7 @@ public class ProxyHandler {
         }
         call.done = true;
         log(call, Logger.Level.WARN, null, "Request %s: upstream stream broke after it started: %s", e.toString());
-        Buffer end = errorEvent(call.endpoint, UpstreamFailures.isTimeout(e)
+        Buffer end = errorEvent(call.endpoint, "upstream_stream_error", UpstreamFailures.isTimeout(e)
                 ? "The upstream stopped sending; the stream was ended"
                 : "The upstream stream broke off");
         settle(call, call.streamUsage.tokens(), false, () -> call.ctx.response().end(end));
@@ -626,9 +626,11 @@ public class ProxyHandler {
             return;
         }
         if (response.headWritten()) {
-            response.end(errorEvent(call.endpoint, "The usage ledger is unavailable"));
+            response.end(errorEvent(call.endpoint, "usage_ledger_unavailable", "The usage ledger is unavailable"));
         } else {
+            // the upstream's headers were copied for the answer that is withheld; the client keeps its request id
             response.headers().clear();
+            response.putHeader(RequestIds.HEADER, call.requestId);
             errors.write(response, GatewayException.unavailable("usage_ledger_unavailable",
                     "The usage ledger is unavailable; retry shortly"));
         }
@@ -664,13 +666,13 @@ public class ProxyHandler {
         return Buffer.buffer(framed);
     }
 
-    private Buffer errorEvent(Endpoint endpoint, String message) {
+    private Buffer errorEvent(Endpoint endpoint, String code, String message) {
         String framed;
         if (endpoint == Endpoint.MESSAGES) {
             framed = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\""
                     + message + "\"}}\n\n";
         } else {
-            String body = errors.json(ErrorResponse.of(message, ErrorType.API, "upstream_stream_error"));
+            String body = errors.json(ErrorResponse.of(message, ErrorType.API, code));
             framed = (endpoint == Endpoint.AGENTS ? "event: error\n" : "") + "data: " + body + "\n\n";
         }
         return Buffer.buffer(framed);

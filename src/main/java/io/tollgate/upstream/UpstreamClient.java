@@ -203,6 +203,7 @@ public class UpstreamClient {
     private Guarded guard(Upstream upstream) {
         UpstreamPolicy policy = policy(upstream);
         String name = upstream.name();
+        metrics.guarded(name);
         long budget = Math.max(policy.retryBudget().toMillis(), policy.backoffInitial().toMillis() + 1);
         TypedGuard<Uni<UpstreamExchange>> guard = TypedGuard.create(EXCHANGE)
                 .withDescription("upstream " + name)

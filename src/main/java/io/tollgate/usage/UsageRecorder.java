@@ -144,6 +144,7 @@ public class UsageRecorder {
     private final GroupCommit groupCommit;
     private DistributionSummary rowsPerWrite;
     private Counter groupCommitWaits;
+    private Counter failedRows;
     private long flushTimer = -1;
     private long replayTimer = -1;
 
@@ -181,6 +182,10 @@ public class UsageRecorder {
                 .register(registry);
         groupCommitWaits = Counter.builder("tollgate.usage.ledger.group.commit.waits")
                 .description("Durable writes that waited tollgate.usage.group-commit-wait to gather more rows")
+                .register(registry);
+        failedRows = Counter.builder("tollgate.usage.ledger.failed.rows")
+                .description("Usage rows a write could put neither in PostgreSQL nor in the spool (durable: their"
+                        + " answers withheld with 503; async: kept in memory and written later)")
                 .register(registry);
         flushTimer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> kick());
         replayTimer = vertx.setPeriodic(config.replayInterval().toMillis(), id -> replay());
@@ -273,6 +278,7 @@ public class UsageRecorder {
             next();
         }, failure -> {
             LOG.errorf("Usage rows could be written neither to PostgreSQL nor to the spool: %s", failure.toString());
+            failedRows.increment(batch.size());
             if (config.mode() == UsageConfig.Mode.ASYNC || stopped) {
                 requeue(batch);
             } else {

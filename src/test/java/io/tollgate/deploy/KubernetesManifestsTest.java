@@ -268,6 +268,46 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void thePodMonitorScrapesTheDeploymentsPodsWhereTheAnnotationsSay() {
+        JsonNode template = Manifests.one(Manifests.BASE, "Deployment").node().path("spec").path("template");
+        JsonNode monitor = Manifests.one(Manifests.MONITORING, "PodMonitor").node().path("spec");
+        assertSelects(monitor.path("selector").path("matchLabels"), template.path("metadata").path("labels"),
+                "the PodMonitor's selector");
+        JsonNode endpoints = monitor.path("podMetricsEndpoints");
+        assertEquals(1, endpoints.size(), "one endpoint: " + endpoints);
+        JsonNode annotations = template.path("metadata").path("annotations");
+        assertEquals(annotations.path("prometheus.io/path").asText(), endpoints.get(0).path("path").asText());
+        assertEquals(annotations.path("prometheus.io/port").asText(),
+                String.valueOf(port(Manifests.container(), endpoints.get(0).path("port"))));
+        JsonNode component = Manifests.kustomization(Manifests.MONITORING);
+        assertEquals("Component", component.path("kind").asText(), "opted into by an overlay, not in the base");
+        Manifests.in(Manifests.BASE).forEach(d -> assertFalse(d.node().path("apiVersion").asText()
+                .startsWith("monitoring.coreos.com/"), "the base needs no operator CRD: " + d.kind()));
+    }
+
+    @Test
+    void everyAlertHasAUniqueNameASeverityADurationPrometheusParsesAndSaysWhatToDo() {
+        List<Manifests.Rule> rules = Manifests.alertRules();
+        assertTrue(rules.size() >= 5, "alerts: " + rules.size());
+        Set<String> names = new HashSet<>();
+        for (Manifests.Rule rule : rules) {
+            String where = rule.group() + "/" + rule.alert();
+            assertTrue(rule.alert().matches("Tollgate[A-Z][A-Za-z]+"), where + ": alert names start with Tollgate");
+            assertTrue(names.add(rule.alert()), where + " twice");
+            assertFalse(rule.expr().isBlank(), where + ": expr");
+            assertFalse(PromSeries.selectors(rule.expr()).isEmpty(), where + ": reads none of tollgate's metrics");
+            assertTrue(Set.of("critical", "warning", "info").contains(rule.labels().path("severity").asText()),
+                    where + ": severity " + rule.labels().path("severity"));
+            assertTrue(rule.forDuration().isEmpty() || rule.forDuration().matches("(\\d+[smhd])+"),
+                    where + ": for " + rule.forDuration());
+            assertFalse(rule.annotations().path("summary").asText().isBlank(), where + ": summary");
+            assertTrue(rule.annotations().path("description").asText().length() > 60, where + ": description");
+            long open = rule.expr().chars().filter(c -> c == '(').count();
+            assertEquals(open, rule.expr().chars().filter(c -> c == ')').count(), where + ": parentheses");
+        }
+    }
+
+    @Test
     void overlayPatchesOnlyResourcesOfTheBaseAndRenamesTheBaseImage() {
         JsonNode overlay = Manifests.kustomization(Manifests.EXAMPLE_OVERLAY);
         List<String> resources = new ArrayList<>();

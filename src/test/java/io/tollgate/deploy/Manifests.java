@@ -21,6 +21,7 @@ final class Manifests {
     static final Path K8S = AppSettings.ROOT.resolve("k8s");
     static final Path BASE = K8S.resolve("base");
     static final Path EXAMPLE_OVERLAY = K8S.resolve("overlays/example");
+    static final Path MONITORING = K8S.resolve("monitoring");
     static final String KUSTOMIZATION = "kustomization.yaml";
 
     private static final YAMLMapper YAML = new YAMLMapper();
@@ -39,7 +40,23 @@ final class Manifests {
         }
     }
 
+    /** One alerting rule of the monitoring component's PrometheusRule; {@code forDuration} empty when it has none. */
+    record Rule(String group, String alert, String expr, String forDuration, JsonNode labels, JsonNode annotations) {
+    }
+
     private Manifests() {
+    }
+
+    /** Every rule of the PrometheusRule in k8s/monitoring, in order. */
+    static List<Rule> alertRules() {
+        List<Rule> rules = new ArrayList<>();
+        for (JsonNode group : one(MONITORING, "PrometheusRule").node().path("spec").path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                rules.add(new Rule(group.path("name").asText(), rule.path("alert").asText(), rule.path("expr").asText(),
+                        rule.path("for").asText(""), rule.path("labels"), rule.path("annotations")));
+            }
+        }
+        return rules;
     }
 
     /** Every YAML document in every .yaml/.yml file under k8s/. */

@@ -1,6 +1,7 @@
 package io.tollgate.usage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -35,6 +36,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.tollgate.simulator.HerokuSimulator;
 import io.tollgate.simulator.SimulatorOptions;
+import io.tollgate.support.TcpCutter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -164,6 +166,58 @@ class UsageLedgerIT {
         } finally {
             restarted.stop();
         }
+    }
+
+    @Test
+    void anAnswerWhoseRowCanBeWrittenNowhereIsWithheldWith503AndCounted() throws Exception {
+        Path spool = Files.createTempDirectory("tollgate-spool");
+        Path away = spool.resolveSibling(spool.getFileName() + "-away");
+        Gateway gateway = Gateway.start(spool);
+        String tenant = gateway.newTenant();
+        String key = gateway.newKey(tenant);
+        gateway.answered(key, false); // the key is now known to the gateway
+        assertEquals(0.0, failedRows(gateway), "nothing failed yet");
+        Set<String> withheld = new java.util.HashSet<>();
+        try {
+            database.cut();
+            // the spool's directory replaced by a file: its next segment cannot be created
+            Files.move(spool, away);
+            Files.writeString(spool, "not a directory");
+
+            HttpResponse<String> json = gateway.chat(key, false);
+            assertEquals(503, json.statusCode(), json.body());
+            assertEquals("usage_ledger_unavailable", JSON.readTree(json.body()).path("error").path("code").asText(),
+                    json.body());
+            assertFalse(json.body().contains("\"choices\""), "the answer itself is withheld: " + json.body());
+            withheld.add(json.headers().firstValue("x-request-id").orElseThrow());
+
+            HttpResponse<String> stream = gateway.chat(key, true);
+            assertEquals(200, stream.statusCode(), "a stream's head has gone before its row is written");
+            assertTrue(stream.body().contains("\"code\":\"usage_ledger_unavailable\""), stream.body());
+            assertFalse(stream.body().contains("[DONE]"), "no end marker without the row: " + stream.body());
+            withheld.add(stream.headers().firstValue("x-request-id").orElseThrow());
+
+            assertEquals(2.0, failedRows(gateway), "each withheld answer's row counted");
+        } finally {
+            Files.deleteIfExists(spool);
+            if (Files.exists(away)) {
+                Files.move(away, spool);
+            }
+            database.restore();
+        }
+        // either back: answered again, and the rows land
+        String after = gateway.answered(key, false);
+        awaitCondition("the row of the request after", Duration.ofSeconds(30), () -> missing(Set.of(after)).isEmpty());
+        assertEquals(withheld, missing(withheld), "a withheld answer leaves no row: its client was not served");
+        assertRollupMatchesRows(tenant);
+        gateway.stop();
+    }
+
+    private static double failedRows(Gateway gateway) throws Exception {
+        String metrics = gateway.get("/q/metrics").body();
+        return metrics.lines().filter(l -> l.startsWith("tollgate_usage_ledger_failed_rows_total "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no tollgate_usage_ledger_failed_rows_total in " + metrics));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.tollgate.usage;
+package io.tollgate.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,14 +13,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP relay in front of PostgreSQL that a test can cut (every connection closed, new ones refused) and restore:
  * PostgreSQL unreachable for the gateway, as a network failure or a database restart makes it.
  */
-final class TcpCutter implements AutoCloseable {
+public final class TcpCutter implements AutoCloseable {
 
     private final int targetPort;
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
 
-    TcpCutter(int targetPort) throws IOException {
+    public TcpCutter(int targetPort) throws IOException {
         this.targetPort = targetPort;
         try (ServerSocket probe = new ServerSocket(0)) {
             this.port = probe.getLocalPort();
@@ -28,12 +28,12 @@ final class TcpCutter implements AutoCloseable {
         restore();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Accepts connections again. */
-    synchronized void restore() throws IOException {
+    public synchronized void restore() throws IOException {
         if (server != null) {
             return;
         }
@@ -47,7 +47,7 @@ final class TcpCutter implements AutoCloseable {
     }
 
     /** Closes every relayed connection and refuses new ones. */
-    synchronized void cut() throws IOException {
+    public synchronized void cut() throws IOException {
         if (server != null) {
             server.close();
             server = null;

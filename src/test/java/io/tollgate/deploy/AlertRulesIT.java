@@ -1,0 +1,209 @@
+package io.tollgate.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.tollgate.deploy.PromSeries.Selector;
+import io.tollgate.deploy.PromSeries.Series;
+import io.tollgate.simulator.Fault;
+import io.tollgate.support.Backends;
+import io.tollgate.support.PackagedApp;
+import io.tollgate.support.TcpCutter;
+
+/**
+ * The alerts of k8s/monitoring against the packaged gateway: each fault an alert watches is brought about for real
+ * (PostgreSQL cut and the spool's directory gone, an upstream failing until its breaker opens, a budget past its
+ * soft limit), and then every series selector in every alert's expression must match series the gateway exports,
+ * and the series that make each alert fire must hold the values that fire it. An alert on a renamed metric, a
+ * misspelt label or a label value tollgate never writes would otherwise never fire and never fail.
+ */
+class AlertRulesIT {
+
+    static final String ADMIN = "it-admin-token-0123456789";
+    static final String CHAT = "{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]%s}";
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final Backends BACKENDS = new Backends();
+    static TcpCutter database;
+
+    @BeforeAll
+    static void cutter() throws Exception {
+        database = new TcpCutter(BACKENDS.postgres().getPort());
+    }
+
+    @AfterAll
+    static void closeCutter() throws Exception {
+        database.close();
+    }
+
+    @Test
+    void everySeriesTheAlertsReadIsExportedAndFiresUnderTheFaultTheyWatch() throws Exception {
+        Path spool = Files.createTempDirectory("tollgate-spool");
+        Path away = spool.resolveSibling(spool.getFileName() + "-away");
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:" + database.port() + "/postgres");
+        env.put("INFERENCE_URL", BACKENDS.simulator().baseUrl());
+        env.put("INFERENCE_KEY", BACKENDS.simulator().key());
+        env.put("TOLLGATE_ADMIN_TOKEN", ADMIN);
+        env.put("TOLLGATE_KEY_SECRET", "k".repeat(48));
+        env.put("TOLLGATE_USAGE_SPOOL_DIR", spool.toString());
+        env.put("TOLLGATE_USAGE_WRITE_TIMEOUT", "1s");
+        env.put("TOLLGATE_USAGE_REPLAY_INTERVAL", "200ms");
+        env.put("TOLLGATE_UPSTREAM_MAX_ATTEMPTS", "1");
+        env.put("TOLLGATE_UPSTREAM_BREAKER_REQUEST_VOLUME", "4");
+        env.put("TOLLGATE_UPSTREAM_BREAKER_DELAY", "60s");
+        String duringOutage;
+        String atEnd;
+        try (PackagedApp app = PackagedApp.start(env)) {
+            // traffic as usual, on a tenant whose budget's soft limit (1 % of 1,000 tokens) the first request passes
+            String tenant = field(admin(app, "/admin/v1/tenants",
+                    "{\"name\":\"alerts\",\"budget\":{\"monthlyTokens\":1000,\"softLimitPercent\":1}}"), "id");
+            String key = field(admin(app, "/admin/v1/tenants/" + tenant + "/keys", "{\"name\":\"k\"}"), "key");
+            assertEquals(200, chat(app, key, true).statusCode());
+            // the breaker's counters exist at 0 before it first opens, or increase() would miss that first time
+            assertEquals(0.0, sum(PromSeries.parse(scrape(app)), "tollgate_upstream_circuit_transitions_total",
+                    Map.of("state", "open", "upstream", "inference")), "before the breaker ever opened");
+            // the spend is read again after tollgate.budget.refresh-interval (1 s)
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (sum(PromSeries.parse(scrape(app)), "tollgate_budget_soft_limit_reached", Map.of()) < 1) {
+                assertTrue(System.nanoTime() < deadline, "the soft limit never counted as reached");
+                assertEquals(200, chat(app, key, false).statusCode());
+                Thread.sleep(200);
+            }
+
+            // PostgreSQL unreachable and the spool's directory gone: unknown keys and every answer refused
+            try {
+                database.cut();
+                Files.move(spool, away);
+                Files.writeString(spool, "not a directory");
+                HttpResponse<String> unknown = chat(app, "tg-" + "A".repeat(43), false);
+                assertEquals(503, unknown.statusCode(), unknown.body());
+                assertEquals("key_store_unavailable", field(unknown, "error", "code"));
+                HttpResponse<String> withheld = chat(app, key, false);
+                assertEquals(503, withheld.statusCode(), withheld.body());
+                assertEquals("usage_ledger_unavailable", field(withheld, "error", "code"));
+                duringOutage = scrape(app);
+            } finally {
+                Files.deleteIfExists(spool);
+                if (Files.exists(away)) {
+                    Files.move(away, spool);
+                }
+                database.restore();
+            }
+
+            // the upstream fails until its breaker opens (half of its last 4 calls failed)
+            BACKENDS.simulator().enqueue(Fault.status(503).withTimes(4));
+            try {
+                for (int i = 0; i < 4; i++) {
+                    assertEquals(503, chat(app, key, false).statusCode()); // the upstream's, then the breaker's
+                }
+                HttpResponse<String> open = chat(app, key, false);
+                assertEquals("upstream_unavailable", field(open, "error", "code"), open.body());
+            } finally {
+                BACKENDS.simulator().reset();
+            }
+            atEnd = scrape(app);
+        }
+
+        List<String> unmatched = new ArrayList<>();
+        List<Series> exported = PromSeries.parse(atEnd);
+        for (Manifests.Rule rule : Manifests.alertRules()) {
+            for (Selector selector : PromSeries.selectors(rule.expr())) {
+                if (exported.stream().noneMatch(selector::matches)) {
+                    unmatched.add(rule.alert() + ": " + selector);
+                }
+            }
+        }
+        assertEquals(List.of(), unmatched, "selectors that match no exported series");
+
+        // the series behind each alert hold the values that make it fire (the thresholds of prometheusrule.yaml)
+        List<Series> outage = PromSeries.parse(duringOutage);
+        assertTrue(sum(outage, "tollgate_usage_ledger_failed_rows_total", Map.of()) >= 1, "TollgateUsageRowsUnwritable");
+        assertEquals(1.0, sum(outage, "tollgate_usage_ledger_degraded", Map.of()), "TollgateUsageLedgerDegraded");
+        assertTrue(sum(outage, "tollgate_usage_ledger_lag_seconds", Map.of()) >= 0, "TollgateUsageLedgerLagging's series");
+        assertTrue(sum(outage, "tollgate_requests_rejected_total", Map.of("reason", "key_store_unavailable")) >= 1,
+                "TollgateKeyStoreUnavailable");
+        List<Series> end = PromSeries.parse(atEnd);
+        assertEquals(1.0, sum(end, "tollgate_upstream_circuit_transitions_total", Map.of("state", "open")),
+                "TollgateUpstreamCircuitOpened");
+        assertEquals(1.0, sum(end, "tollgate_upstream_circuit_state", Map.of("upstream", "inference")),
+                "the breaker's state: open");
+        assertTrue(sum(end, "tollgate_requests_total", Map.of("status", "503")) >= 2, "TollgateUpstreamErrors");
+        assertTrue(sum(end, "tollgate_gateway_overhead_seconds_bucket", Map.of("le", "+Inf")) >= 1,
+                "TollgateGatewayOverheadHigh's histogram");
+        assertTrue(sum(end, "tollgate_budget_soft_limit_reached", Map.of()) >= 1, "TollgateBudgetSoftLimitReached");
+    }
+
+    private static double sum(List<Series> series, String name, Map<String, String> labels) {
+        double total = 0;
+        boolean found = false;
+        for (Series s : series) {
+            if (s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet())) {
+                total += s.value();
+                found = true;
+            }
+        }
+        assertTrue(found, "no series " + name + labels);
+        return total;
+    }
+
+    static String scrape(PackagedApp app) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
+    }
+
+    static HttpResponse<String> chat(PackagedApp app, String key, boolean stream) throws Exception {
+        return chat(app, key, stream ? ",\"stream\":true" : "");
+    }
+
+    static HttpResponse<String> chat(PackagedApp app, String key, String extra) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(CHAT.formatted(extra))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> admin(PackagedApp app, String path, String body) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + path))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + ADMIN)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, response.statusCode(), response.body());
+        return response;
+    }
+
+    static String field(HttpResponse<String> response, String... path) throws Exception {
+        JsonNode node = JSON.readTree(response.body());
+        for (String p : path) {
+            node = node.path(p);
+        }
+        assertFalse(node.isMissingNode(), String.join(".", path) + " in " + response.body());
+        return node.asText();
+    }
+}

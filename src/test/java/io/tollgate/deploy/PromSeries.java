@@ -1,0 +1,90 @@
+package io.tollgate.deploy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Just enough of Prometheus for tests: the series of a text exposition (what {@code /q/metrics} serves), and the
+ * series selectors in a PromQL expression with PromQL's four label matchers, regular expressions anchored.
+ */
+final class PromSeries {
+
+    /** A selector names one of tollgate's metrics; what else the expression says (functions, by, le) is not one. */
+    private static final Pattern SELECTOR = Pattern.compile("\\b((?:tollgate|gen_ai)_[A-Za-z0-9_]+)(\\{([^}]*)})?");
+    private static final Pattern MATCHER = Pattern
+            .compile("([A-Za-z_][A-Za-z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern LABEL = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    record Series(String name, Map<String, String> labels, double value) {
+    }
+
+    record LabelMatcher(String label, String op, String value) {
+        boolean matches(Map<String, String> labels) {
+            String actual = labels.getOrDefault(label, "");
+            return switch (op) {
+                case "=" -> actual.equals(value);
+                case "!=" -> !actual.equals(value);
+                case "=~" -> actual.matches(value);
+                case "!~" -> !actual.matches(value);
+                default -> throw new IllegalArgumentException(op);
+            };
+        }
+    }
+
+    record Selector(String name, List<LabelMatcher> matchers) {
+        boolean matches(Series series) {
+            return series.name().equals(name) && matchers.stream().allMatch(m -> m.matches(series.labels()));
+        }
+
+        @Override
+        public String toString() {
+            return name + matchers;
+        }
+    }
+
+    private PromSeries() {
+    }
+
+    /** The series of a Prometheus text exposition; comments skipped. */
+    static List<Series> parse(String exposition) {
+        List<Series> series = new ArrayList<>();
+        for (String line : exposition.lines().toList()) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int brace = line.indexOf('{');
+            int space = line.lastIndexOf(' ');
+            String name = brace >= 0 && brace < space ? line.substring(0, brace) : line.substring(0, space);
+            Map<String, String> labels = new LinkedHashMap<>();
+            if (brace >= 0 && brace < space) {
+                Matcher m = LABEL.matcher(line.substring(brace, line.lastIndexOf('}') + 1));
+                while (m.find()) {
+                    labels.put(m.group(1), m.group(2));
+                }
+            }
+            series.add(new Series(name.strip(), labels, Double.parseDouble(line.substring(space + 1).strip())));
+        }
+        return series;
+    }
+
+    /** The selectors of tollgate's metrics in a PromQL expression. */
+    static List<Selector> selectors(String expr) {
+        List<Selector> selectors = new ArrayList<>();
+        Matcher s = SELECTOR.matcher(expr);
+        while (s.find()) {
+            List<LabelMatcher> matchers = new ArrayList<>();
+            if (s.group(3) != null) {
+                Matcher m = MATCHER.matcher(s.group(3));
+                while (m.find()) {
+                    matchers.add(new LabelMatcher(m.group(1), m.group(2), m.group(3)));
+                }
+            }
+            selectors.add(new Selector(s.group(1), List.copyOf(matchers)));
+        }
+        return selectors;
+    }
+}
