@@ -308,6 +308,49 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void theDashboardsPanelsSayWhatTheyShowDoNotOverlapAndQueryTheChosenNamespaces() {
+        JsonNode dashboard = Manifests.dashboard();
+        assertEquals("tollgate", dashboard.path("uid").asText());
+        Set<Integer> ids = new HashSet<>();
+        List<int[]> cells = new ArrayList<>();
+        int charts = 0;
+        for (JsonNode panel : dashboard.path("panels")) {
+            String title = panel.path("title").asText();
+            assertTrue(ids.add(panel.path("id").asInt()), title + ": id " + panel.path("id") + " twice");
+            JsonNode grid = panel.path("gridPos");
+            int[] cell = { grid.path("x").asInt(), grid.path("y").asInt(), grid.path("w").asInt(), grid.path("h").asInt() };
+            assertTrue(cell[2] > 0 && cell[3] > 0 && cell[0] + cell[2] <= 24, title + ": " + grid);
+            for (int[] other : cells) {
+                boolean apart = cell[0] + cell[2] <= other[0] || other[0] + other[2] <= cell[0]
+                        || cell[1] + cell[3] <= other[1] || other[1] + other[3] <= cell[1];
+                assertTrue(apart, title + " overlaps another panel at " + grid);
+            }
+            cells.add(cell);
+            if (panel.path("type").asText().equals("row")) {
+                continue;
+            }
+            charts++;
+            assertFalse(title.isBlank(), "a panel without a title");
+            assertTrue(panel.path("description").asText().length() > 20, title + ": description");
+            assertEquals("${datasource}", panel.path("datasource").path("uid").asText(), title + ": datasource");
+            assertTrue(panel.path("targets").size() > 0, title + ": no query");
+            for (JsonNode target : panel.path("targets")) {
+                List<PromSeries.Selector> selectors = PromSeries.selectors(target.path("expr").asText());
+                assertFalse(selectors.isEmpty(), title + ": reads none of tollgate's or the JVM's metrics");
+                for (PromSeries.Selector selector : selectors) {
+                    assertTrue(selector.matchers().contains(new PromSeries.LabelMatcher("namespace", "=~", "$namespace")),
+                            title + ": " + selector + " ignores the namespace variable");
+                }
+            }
+        }
+        assertTrue(charts >= 10, "charts: " + charts);
+        JsonNode generator = Manifests.kustomization(Manifests.MONITORING).path("configMapGenerator").get(0);
+        assertEquals(Manifests.DASHBOARD, generator.path("files").get(0).asText());
+        assertEquals("1", generator.path("options").path("labels").path("grafana_dashboard").asText(),
+                "the label Grafana's dashboard sidecar looks for");
+    }
+
+    @Test
     void overlayPatchesOnlyResourcesOfTheBaseAndRenamesTheBaseImage() {
         JsonNode overlay = Manifests.kustomization(Manifests.EXAMPLE_OVERLAY);
         List<String> resources = new ArrayList<>();

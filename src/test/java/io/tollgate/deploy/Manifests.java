@@ -22,6 +22,7 @@ final class Manifests {
     static final Path BASE = K8S.resolve("base");
     static final Path EXAMPLE_OVERLAY = K8S.resolve("overlays/example");
     static final Path MONITORING = K8S.resolve("monitoring");
+    static final String DASHBOARD = "tollgate-dashboard.json";
     static final String KUSTOMIZATION = "kustomization.yaml";
 
     private static final YAMLMapper YAML = new YAMLMapper();
@@ -45,6 +46,32 @@ final class Manifests {
     }
 
     private Manifests() {
+    }
+
+    /** The Grafana dashboard of k8s/monitoring. */
+    static JsonNode dashboard() {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(MONITORING.resolve(DASHBOARD).toFile());
+        } catch (IOException e) {
+            throw new AssertionError(DASHBOARD + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every PromQL query of the dashboard, its panels' and its variables', each with where it is. */
+    static Map<String, String> dashboardQueries() {
+        Map<String, String> queries = new LinkedHashMap<>();
+        JsonNode dashboard = dashboard();
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                queries.put(panel.path("title").asText() + " / " + target.path("refId").asText(), target.path("expr").asText());
+            }
+        }
+        for (JsonNode variable : dashboard.path("templating").path("list")) {
+            if (variable.path("type").asText().equals("query")) {
+                queries.put("variable " + variable.path("name").asText(), variable.path("definition").asText());
+            }
+        }
+        return queries;
     }
 
     /** Every rule of the PrometheusRule in k8s/monitoring, in order. */

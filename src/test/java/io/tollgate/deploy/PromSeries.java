@@ -13,11 +13,19 @@ import java.util.regex.Pattern;
  */
 final class PromSeries {
 
-    /** A selector names one of tollgate's metrics; what else the expression says (functions, by, le) is not one. */
-    private static final Pattern SELECTOR = Pattern.compile("\\b((?:tollgate|gen_ai)_[A-Za-z0-9_]+)(\\{([^}]*)})?");
+    /**
+     * A selector names one of tollgate's metrics or of the JVM's (Micrometer's binders); what else the expression says
+     * (functions, by, le) is not one.
+     */
+    private static final Pattern SELECTOR = Pattern.compile("\\b((?:tollgate|gen_ai|jvm|process)_[A-Za-z0-9_]+)(\\{([^}]*)})?");
     private static final Pattern MATCHER = Pattern
             .compile("([A-Za-z_][A-Za-z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern LABEL_LIST = Pattern
+            .compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
     private static final Pattern LABEL = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /** Labels Prometheus adds to a pod's series (PodMonitor, Kubernetes service discovery). */
+    static final java.util.Set<String> SCRAPE_LABELS = java.util.Set.of("namespace", "pod", "container", "job", "instance");
 
     record Series(String name, Map<String, String> labels, double value) {
     }
@@ -38,6 +46,11 @@ final class PromSeries {
     record Selector(String name, List<LabelMatcher> matchers) {
         boolean matches(Series series) {
             return series.name().equals(name) && matchers.stream().allMatch(m -> m.matches(series.labels()));
+        }
+
+        /** Without matchers on the labels Prometheus adds when it scrapes a pod, which /q/metrics does not have. */
+        Selector asExported() {
+            return new Selector(name, matchers.stream().filter(m -> !SCRAPE_LABELS.contains(m.label())).toList());
         }
 
         @Override
@@ -74,7 +87,8 @@ final class PromSeries {
     /** The selectors of tollgate's metrics in a PromQL expression. */
     static List<Selector> selectors(String expr) {
         List<Selector> selectors = new ArrayList<>();
-        Matcher s = SELECTOR.matcher(expr);
+        // label lists name labels, never metrics, even where a label looks like one (by (gen_ai_request_model))
+        Matcher s = SELECTOR.matcher(LABEL_LIST.matcher(expr).replaceAll(" "));
         while (s.find()) {
             List<LabelMatcher> matchers = new ArrayList<>();
             if (s.group(3) != null) {

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,13 @@ class UsageLedgerIT {
         postgres = EmbeddedPostgres.builder().start();
         simulator = HerokuSimulator.start(SimulatorOptions.builder().rateLimits(false).chunkDelayMs(2).build());
         database = new TcpCutter(postgres.getPort());
+    }
+
+    /** Whatever a test started and did not stop (it failed first) is killed, not left running after the build. */
+    @AfterEach
+    void killLeftovers() {
+        Gateway.STARTED.forEach(g -> g.process.destroyForcibly());
+        Gateway.STARTED.clear();
     }
 
     @AfterAll
@@ -320,6 +328,7 @@ class UsageLedgerIT {
 
     /** The packaged gateway, a separate process on the cuttable database connection. */
     static final class Gateway {
+        static final List<Gateway> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
         final Process process;
         final String base;
         final Path log;
@@ -360,6 +369,7 @@ class UsageLedgerIT {
                     || k.startsWith("TOLLGATE_") || k.startsWith("QUARKUS_"));
             builder.environment().putAll(env);
             Gateway gateway = new Gateway(builder.start(), "http://127.0.0.1:" + port, log);
+            STARTED.add(gateway);
             gateway.awaitReady();
             return gateway;
         }

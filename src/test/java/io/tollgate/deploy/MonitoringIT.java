@@ -32,13 +32,14 @@ import io.tollgate.support.PackagedApp;
 import io.tollgate.support.TcpCutter;
 
 /**
- * The alerts of k8s/monitoring against the packaged gateway: each fault an alert watches is brought about for real
- * (PostgreSQL cut and the spool's directory gone, an upstream failing until its breaker opens, a budget past its
- * soft limit), and then every series selector in every alert's expression must match series the gateway exports,
- * and the series that make each alert fire must hold the values that fire it. An alert on a renamed metric, a
- * misspelt label or a label value tollgate never writes would otherwise never fire and never fail.
+ * The alerts and the dashboard of k8s/monitoring against the packaged gateway: each fault an alert watches is brought
+ * about for real (PostgreSQL cut and the spool's directory gone, an upstream failing until its breaker opens, a budget
+ * past its soft limit), and then every series selector of every alert and of every dashboard query must match series
+ * the gateway exports, and the series that make each alert fire must hold the values that fire it. An alert or a
+ * panel on a renamed metric, a misspelt label or a label value tollgate never writes would otherwise stay silent or
+ * empty, and no test would fail.
  */
-class AlertRulesIT {
+class MonitoringIT {
 
     static final String ADMIN = "it-admin-token-0123456789";
     static final String CHAT = "{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]%s}";
@@ -61,7 +62,7 @@ class AlertRulesIT {
     }
 
     @Test
-    void everySeriesTheAlertsReadIsExportedAndFiresUnderTheFaultTheyWatch() throws Exception {
+    void everySeriesTheAlertsAndTheDashboardReadIsExportedAndTheAlertsFireUnderTheFaultsTheyWatch() throws Exception {
         Path spool = Files.createTempDirectory("tollgate-spool");
         Path away = spool.resolveSibling(spool.getFileName() + "-away");
         Map<String, String> env = new HashMap<>();
@@ -138,6 +139,13 @@ class AlertRulesIT {
                 }
             }
         }
+        Manifests.dashboardQueries().forEach((where, query) -> {
+            for (Selector selector : PromSeries.selectors(query)) {
+                if (exported.stream().noneMatch(selector.asExported()::matches)) {
+                    unmatched.add("dashboard " + where + ": " + selector);
+                }
+            }
+        });
         assertEquals(List.of(), unmatched, "selectors that match no exported series");
 
         // the series behind each alert hold the values that make it fire (the thresholds of prometheusrule.yaml)
