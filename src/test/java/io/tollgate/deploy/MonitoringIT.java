@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +40,6 @@ class MonitoringIT {
 
     static final String ADMIN = "it-admin-token-0123456789";
     static final String CHAT = "{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]%s}";
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
@@ -180,28 +175,17 @@ class MonitoringIT {
     }
 
     static String scrape(PackagedApp app) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = app.get("/q/metrics");
         assertEquals(200, r.statusCode());
         return r.body();
     }
 
     static HttpResponse<String> chat(PackagedApp app, String key, boolean stream) throws Exception {
-        return chat(app, key, stream ? ",\"stream\":true" : "");
-    }
-
-    static HttpResponse<String> chat(PackagedApp app, String key, String extra) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/v1/chat/completions"))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + key)
-                .POST(HttpRequest.BodyPublishers.ofString(CHAT.formatted(extra))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return app.post("/v1/chat/completions", key, CHAT.formatted(stream ? ",\"stream\":true" : ""));
     }
 
     static HttpResponse<String> admin(PackagedApp app, String path, String body) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + path))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + ADMIN)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = app.post(path, ADMIN, body);
         assertEquals(201, response.statusCode(), response.body());
         return response;
     }

@@ -128,9 +128,7 @@ class RateLimitReplicasIT {
     }
 
     static HttpResponse<String> post(PackagedApp app, String path, String body) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + path))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + ADMIN)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = app.post(path, ADMIN, body);
         assertEquals(201, response.statusCode(), response.body());
         return response;
     }
