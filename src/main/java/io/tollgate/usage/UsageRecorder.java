@@ -184,8 +184,8 @@ public class UsageRecorder {
                 .description("Durable writes that waited tollgate.usage.group-commit-wait to gather more rows")
                 .register(registry);
         failedRows = Counter.builder("tollgate.usage.ledger.failed.rows")
-                .description("Usage rows a write could put neither in PostgreSQL nor in the spool (durable: their"
-                        + " answers withheld with 503; async: kept in memory and written later)")
+                .description("Usage rows of writes that reached neither PostgreSQL nor the spool (durable: their"
+                        + " answers withheld with 503; async: kept in memory and tried again, each try counted)")
                 .register(registry);
         flushTimer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> kick());
         replayTimer = vertx.setPeriodic(config.replayInterval().toMillis(), id -> replay());
