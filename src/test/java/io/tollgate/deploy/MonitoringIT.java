@@ -25,6 +25,7 @@ import io.tollgate.deploy.PromSeries.Selector;
 import io.tollgate.deploy.PromSeries.Series;
 import io.tollgate.simulator.Fault;
 import io.tollgate.support.Backends;
+import io.tollgate.support.LedgerOutage;
 import io.tollgate.support.PackagedApp;
 import io.tollgate.support.TcpCutter;
 
@@ -59,11 +60,7 @@ class MonitoringIT {
     @Test
     void everySeriesTheAlertsAndTheDashboardReadIsExportedAndTheAlertsFireUnderTheFaultsTheyWatch() throws Exception {
         Path spool = Files.createTempDirectory("tollgate-spool");
-        Path away = spool.resolveSibling(spool.getFileName() + "-away");
-        Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:" + database.port() + "/postgres");
-        env.put("INFERENCE_URL", BACKENDS.simulator().baseUrl());
-        env.put("INFERENCE_KEY", BACKENDS.simulator().key());
+        Map<String, String> env = new HashMap<>(BACKENDS.herokuEnv("postgres", database.port()));
         env.put("TOLLGATE_ADMIN_TOKEN", ADMIN);
         env.put("TOLLGATE_KEY_SECRET", "k".repeat(48));
         env.put("TOLLGATE_USAGE_SPOOL_DIR", spool.toString());
@@ -92,10 +89,7 @@ class MonitoringIT {
             }
 
             // PostgreSQL unreachable and the spool's directory gone: unknown keys and every answer refused
-            try {
-                database.cut();
-                Files.move(spool, away);
-                Files.writeString(spool, "not a directory");
+            try (LedgerOutage outage = LedgerOutage.start(database, spool)) {
                 HttpResponse<String> unknown = chat(app, "tg-" + "A".repeat(43), false);
                 assertEquals(503, unknown.statusCode(), unknown.body());
                 assertEquals("key_store_unavailable", field(unknown, "error", "code"));
@@ -103,12 +97,6 @@ class MonitoringIT {
                 assertEquals(503, withheld.statusCode(), withheld.body());
                 assertEquals("usage_ledger_unavailable", field(withheld, "error", "code"));
                 duringOutage = scrape(app);
-            } finally {
-                Files.deleteIfExists(spool);
-                if (Files.exists(away)) {
-                    Files.move(away, spool);
-                }
-                database.restore();
             }
 
             // the upstream fails until its breaker opens (half of its last 4 calls failed)

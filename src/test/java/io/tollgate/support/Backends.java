@@ -60,7 +60,12 @@ public final class Backends implements BeforeAllCallback, AfterAllCallback {
 
     /** DATABASE_URL in Heroku's form for {@code database}, and the INFERENCE_URL / INFERENCE_KEY of the simulator. */
     public Map<String, String> herokuEnv(String database) {
-        return Map.of("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:" + postgres.getPort() + "/" + database,
+        return herokuEnv(database, postgres.getPort());
+    }
+
+    /** The same, reaching PostgreSQL through another port: a {@link TcpCutter}'s in front of it. */
+    public Map<String, String> herokuEnv(String database, int port) {
+        return Map.of("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:" + port + "/" + database,
                 "INFERENCE_URL", simulator.baseUrl(), "INFERENCE_KEY", simulator.key());
     }
 }

@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.tollgate.simulator.HerokuSimulator;
 import io.tollgate.simulator.SimulatorOptions;
+import io.tollgate.support.LedgerOutage;
 import io.tollgate.support.TcpCutter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -179,19 +180,13 @@ class UsageLedgerIT {
     @Test
     void anAnswerWhoseRowCanBeWrittenNowhereIsWithheldWith503AndCounted() throws Exception {
         Path spool = Files.createTempDirectory("tollgate-spool");
-        Path away = spool.resolveSibling(spool.getFileName() + "-away");
         Gateway gateway = Gateway.start(spool);
         String tenant = gateway.newTenant();
         String key = gateway.newKey(tenant);
         gateway.answered(key, false); // the key is now known to the gateway
         assertEquals(0.0, failedRows(gateway), "nothing failed yet");
         Set<String> withheld = new java.util.HashSet<>();
-        try {
-            database.cut();
-            // the spool's directory replaced by a file: its next segment cannot be created
-            Files.move(spool, away);
-            Files.writeString(spool, "not a directory");
-
+        try (LedgerOutage outage = LedgerOutage.start(database, spool)) {
             HttpResponse<String> json = gateway.chat(key, false);
             assertEquals(503, json.statusCode(), json.body());
             assertEquals("usage_ledger_unavailable", JSON.readTree(json.body()).path("error").path("code").asText(),
@@ -206,12 +201,6 @@ class UsageLedgerIT {
             withheld.add(stream.headers().firstValue("x-request-id").orElseThrow());
 
             assertEquals(2.0, failedRows(gateway), "each withheld answer's row counted");
-        } finally {
-            Files.deleteIfExists(spool);
-            if (Files.exists(away)) {
-                Files.move(away, spool);
-            }
-            database.restore();
         }
         // either back: answered again, and the rows land
         String after = gateway.answered(key, false);
