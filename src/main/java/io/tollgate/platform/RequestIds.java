@@ -18,6 +18,8 @@ import io.vertx.ext.web.RoutingContext;
 public class RequestIds {
 
     public static final String HEADER = "x-request-id";
+    /** Where Anthropic's API and SDKs carry a request id; tollgate sends its own id there on Anthropic's endpoint. */
+    public static final String ANTHROPIC_HEADER = "request-id";
     /** The request id's field in log records (JSON logs print it under {@code mdc}). */
     public static final String LOG_FIELD = "requestId";
     private static final String CONTEXT_KEY = "tollgate.request-id";

@@ -22,7 +22,7 @@ final class HeaderPolicy {
             "forwarded", "user-agent");
 
     /** Never returned to the client: tollgate sets these itself, or they belong to the upstream's site. */
-    private static final Set<String> NOT_DOWNSTREAM = Set.of("content-length", "x-request-id", "set-cookie",
+    private static final Set<String> NOT_DOWNSTREAM = Set.of("content-length", "x-request-id", "request-id", "set-cookie",
             "server", "date", "alt-svc", "strict-transport-security");
 
     static final String USER_AGENT = "tollgate/0.1";
@@ -66,6 +66,9 @@ final class HeaderPolicy {
             client.add(h.getKey(), h.getValue());
         }
         String upstreamId = upstream.get("x-request-id");
+        if (upstreamId == null) {
+            upstreamId = upstream.get("request-id");
+        }
         if (upstreamId != null && !upstreamId.contains(upstreamKey)) {
             client.set("x-upstream-request-id", upstreamId);
         }

@@ -103,6 +103,10 @@ public class ProxyHandler {
     void handle(RoutingContext ctx, Endpoint endpoint) {
         Call call = new Call(ctx, endpoint, RequestIds.of(ctx), System.nanoTime());
         HttpServerRequest request = ctx.request();
+        if (endpoint.anthropicAuth) {
+            // Anthropic SDKs read the request id from request-id (OpenAI's from x-request-id): the same id in both
+            ctx.response().putHeader(RequestIds.ANTHROPIC_HEADER, call.requestId);
+        }
         if (endpoint == Endpoint.MCP_SERVERS) {
             authenticate(call, null);
             return;
@@ -631,6 +635,9 @@ public class ProxyHandler {
             // the upstream's headers were copied for the answer that is withheld; the client keeps its request id
             response.headers().clear();
             response.putHeader(RequestIds.HEADER, call.requestId);
+            if (call.endpoint.anthropicAuth) {
+                response.putHeader(RequestIds.ANTHROPIC_HEADER, call.requestId);
+            }
             errors.write(response, GatewayException.unavailable("usage_ledger_unavailable",
                     "The usage ledger is unavailable; retry shortly"));
         }
@@ -666,16 +673,11 @@ public class ProxyHandler {
         return Buffer.buffer(framed);
     }
 
+    /** The error event a broken stream ends with, in the stream's own framing (Anthropic's and agents' named). */
     private Buffer errorEvent(Endpoint endpoint, String code, String message) {
-        String framed;
-        if (endpoint == Endpoint.MESSAGES) {
-            framed = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\""
-                    + message + "\"}}\n\n";
-        } else {
-            String body = errors.json(ErrorResponse.of(message, ErrorType.API, code));
-            framed = (endpoint == Endpoint.AGENTS ? "event: error\n" : "") + "data: " + body + "\n\n";
-        }
-        return Buffer.buffer(framed);
+        String body = errors.json(ErrorResponse.of(message, ErrorType.API, code));
+        boolean named = endpoint == Endpoint.MESSAGES || endpoint == Endpoint.AGENTS;
+        return Buffer.buffer((named ? "event: error\n" : "") + "data: " + body + "\n\n");
     }
 
     private JsonNode parseJson(Buffer body) {

@@ -57,9 +57,22 @@ public class ProxyRoutes {
         }
         router.get("/v1/models").order(-100).handler(this::listModels);
         router.get("/v1/models/:model").order(-100).handler(this::getModel);
+        // an SDK whose base URL misses /v1 (OpenAI's) or repeats it (Anthropic's, which adds /v1 itself)
+        for (Endpoint endpoint : Endpoint.values()) {
+            router.route(endpoint.path.substring(3)).order(-98).handler(this::wrongBaseUrl);
+        }
+        router.route("/models").order(-98).handler(this::wrongBaseUrl);
+        router.route("/models/*").order(-98).handler(this::wrongBaseUrl);
+        router.route("/v1/v1/*").order(-98).handler(this::wrongBaseUrl);
         router.route("/v1/*").order(10_000).handler(ctx -> errors.write(ctx.response(),
                 GatewayException.notFound("unknown_url", "Unknown request URL: " + ctx.request().method() + " "
                         + ctx.request().path())));
+    }
+
+    private void wrongBaseUrl(RoutingContext ctx) {
+        errors.write(ctx.response(), GatewayException.notFound("unknown_url", "Unknown request URL: "
+                + ctx.request().method() + " " + ctx.request().path() + ". tollgate's API is under /v1: an OpenAI"
+                + " SDK's base URL ends in /v1 (http://<host>/v1), an Anthropic SDK's does not (http://<host>)"));
     }
 
     /** Heroku has no {@code /v1/models}; tollgate answers it: the models this key may use, with their aliases. */

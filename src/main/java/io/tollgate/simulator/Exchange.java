@@ -53,8 +53,9 @@ final class Exchange {
         response.exceptionHandler(e -> onClosed());
     }
 
-    /** Errors from now on use the Anthropic envelope. */
+    /** Errors from now on use the Anthropic envelope; the answer also carries Anthropic's {@code request-id}. */
     void anthropic() {
+        response.putHeader("request-id", "req_" + UUID.randomUUID().toString().replace("-", ""));
         anthropic = true;
     }
 

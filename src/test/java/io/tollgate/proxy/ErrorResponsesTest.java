@@ -52,7 +52,7 @@ class ErrorResponsesTest {
     void returns401WithoutAKey() {
         given().contentType(ContentType.JSON).body(CHAT.formatted("claude-4-5-haiku")).post("/v1/chat/completions")
                 .then().statusCode(401).body("error.type", equalTo("authentication_error"))
-                .body("error.code", equalTo("invalid_api_key"));
+                .body("error.code", equalTo("invalid_api_key")).body("type", equalTo("error"));
     }
 
     @Test
@@ -99,6 +99,21 @@ class ErrorResponsesTest {
                 .body("error.code", equalTo("method_not_allowed"));
         given().header("Authorization", "Bearer " + key).get("/v1/nothing/here").then().statusCode(404)
                 .body("error.code", equalTo("unknown_url"));
+    }
+
+    @Test
+    void anSdkWhoseBaseUrlMissesOrRepeatsV1IsToldWhereTheApiIs() {
+        // an OpenAI SDK given http://host (no /v1), an Anthropic SDK given http://host/v1 (it adds /v1 itself)
+        for (String path : List.of("/chat/completions", "/embeddings", "/messages", "/v1/v1/messages",
+                "/v1/v1/chat/completions")) {
+            client().body(CHAT.formatted("claude-4-5-haiku")).post(path).then().statusCode(404)
+                    .body("error.code", equalTo("unknown_url"))
+                    .body("error.message", containsString("Unknown request URL: POST " + path))
+                    .body("error.message", containsString("base URL ends in /v1"));
+        }
+        given().header("Authorization", "Bearer " + key).get("/models").then().statusCode(404)
+                .body("error.code", equalTo("unknown_url"));
+        assertEquals(0, gateway.simulator().count("/v1/chat/completions") + gateway.simulator().count("/v1/messages"));
     }
 
     @Test
@@ -198,5 +213,21 @@ class ErrorResponsesTest {
         assertEquals(false, row.getBoolean("completed"));
         // 5 events: the role chunk and 4 one-token content chunks
         assertEquals(4, row.getLong("output_tokens"));
+    }
+
+    @Test
+    void endsABrokenAnthropicStreamWithAnAnthropicErrorEvent() throws Exception {
+        gateway.simulator().enqueue(Fault.cutAfterEvents(4));
+        var result = io.tollgate.support.Sse.post("/v1/messages", key,
+                "{\"model\":\"claude-4-5-haiku\",\"max_tokens\":50,\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        assertEquals(200, result.status());
+        var last = result.events().get(result.events().size() - 1);
+        assertEquals("error", last.event(), result.raw());
+        var error = io.restassured.path.json.JsonPath.from(last.data());
+        assertEquals("error", error.getString("type"));
+        assertEquals("api_error", error.getString("error.type"));
+        assertEquals("upstream_stream_error", error.getString("error.code"));
+        assertEquals(false, gateway.usageRow(result.requestId()).getBoolean("completed"));
     }
 }

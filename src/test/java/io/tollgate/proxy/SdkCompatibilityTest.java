@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -227,6 +228,8 @@ class SdkCompatibilityTest {
         try (com.anthropic.core.http.HttpResponseFor<Message> response = anthropic.messages().withRawResponse()
                 .create(message("claude-4-5-haiku"))) {
             requestId = requestId(response.headers().values("x-request-id"));
+            // Anthropic SDKs read request-id: tollgate's id there too, not the upstream's
+            assertEquals(requestId, response.requestId().orElse(null));
             message = response.parse();
         }
         message.validate();
@@ -272,6 +275,27 @@ class SdkCompatibilityTest {
         assertTrue(row.getBoolean("completed"));
         assertEquals(deltaOutputTokens.get(0), row.getLong("output_tokens"));
         assertEquals(inputTokens, row.getLong("input_tokens"));
+    }
+
+    @Test
+    void anthropicSdkReadsTollgatesOwnErrorAsAnAnthropicError() {
+        AnthropicClient stranger = AnthropicOkHttpClient.builder().baseUrl(Sse.uri("").toString())
+                .apiKey(KeyFormat.newSecret()).maxRetries(0).build();
+        try {
+            com.anthropic.errors.UnauthorizedException e = assertThrows(com.anthropic.errors.UnauthorizedException.class,
+                    () -> stranger.messages().create(message("claude-4-5-haiku")));
+
+            assertEquals(401, e.statusCode());
+            assertEquals(com.anthropic.models.ErrorType.AUTHENTICATION_ERROR, e.errorType().orElse(null));
+            assertEquals("Invalid API key", e.apiMessage().orElse(null));
+            // Anthropic's envelope, {"type":"error","error":{...}}, around OpenAI's error object
+            assertEquals("error", e.body().convert(JsonNode.class).path("type").asText());
+            assertTrue(e.requestId().orElse("").startsWith("req_"), "request-id: " + e.requestId());
+            assertEquals(e.requestId(), Optional.ofNullable(e.headers().values("x-request-id").get(0)));
+        } finally {
+            stranger.close();
+        }
+        assertEquals(0, gateway.simulator().count("/v1/messages"), "nothing reached the upstream");
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------
