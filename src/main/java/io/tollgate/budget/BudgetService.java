@@ -207,7 +207,8 @@ public class BudgetService {
             throw new GatewayException(429, ErrorType.INSUFFICIENT_QUOTA, "insufficient_quota", null,
                     "You exceeded this " + subject + "'s monthly " + (money ? "budget" : "token budget")
                             + "; it resets at the start of next month (UTC) or when an admin raises it",
-                    Map.of());
+                    // OpenAI's and Anthropic's SDKs retry a 429 unless told not to: trying again cannot help
+                    Map.of("x-should-retry", "false"));
         }
     }
 

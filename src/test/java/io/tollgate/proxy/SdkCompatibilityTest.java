@@ -1,5 +1,6 @@
 package io.tollgate.proxy;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -31,6 +34,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
+import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -44,7 +48,10 @@ import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImagesResponse;
 import com.openai.models.models.Model;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.tollgate.apikey.KeyFormat;
 import io.tollgate.simulator.RecordedRequest;
 import io.tollgate.simulator.SimulatedContent;
@@ -65,6 +72,8 @@ class SdkCompatibilityTest {
     Gateway gateway;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    MeterRegistry registry;
 
     String key;
     OpenAIClient openAi;
@@ -219,6 +228,32 @@ class SdkCompatibilityTest {
         assertEquals(0, gateway.simulator().count("/v1/chat/completions"), "nothing reached the upstream");
     }
 
+    @Test
+    void sdksDoNotRetryARequestRefusedForAUsedUpBudget() {
+        String tenant = given().header("Authorization", Gateway.admin()).contentType(ContentType.JSON)
+                .body(Map.of("name", "sdk-" + UUID.randomUUID(), "budget", Map.of("monthlyTokens", 0)))
+                .post("/admin/v1/tenants").then().statusCode(201).extract().path("id");
+        String secret = gateway.newKey(tenant, Map.of("name", "k")).path("key");
+        OpenAIClient openAiClient = OpenAIOkHttpClient.builder().baseUrl(Sse.uri("/v1").toString()).apiKey(secret)
+                .maxRetries(2).build();
+        AnthropicClient anthropicClient = AnthropicOkHttpClient.builder().baseUrl(Sse.uri("").toString())
+                .apiKey(secret).maxRetries(2).build();
+        try {
+            double before = refusedForBudget();
+            RateLimitException openAiError = assertThrows(RateLimitException.class,
+                    () -> openAiClient.chat().completions().create(chat("claude-4-5-haiku").build()));
+            assertEquals("insufficient_quota", openAiError.code().orElse(null));
+            assertEquals(1, refusedForBudget() - before, "the OpenAI SDK sent it once, not 1 + 2 retries");
+
+            assertThrows(com.anthropic.errors.RateLimitException.class,
+                    () -> anthropicClient.messages().create(message("claude-4-5-haiku")));
+            assertEquals(2, refusedForBudget() - before, "the Anthropic SDK sent it once, not 1 + 2 retries");
+        } finally {
+            openAiClient.close();
+            anthropicClient.close();
+        }
+    }
+
     // --- Anthropic Java SDK ----------------------------------------------------------------------------------
 
     @Test
@@ -296,6 +331,11 @@ class SdkCompatibilityTest {
             stranger.close();
         }
         assertEquals(0, gateway.simulator().count("/v1/messages"), "nothing reached the upstream");
+    }
+
+    private double refusedForBudget() {
+        Counter counter = registry.find("tollgate.requests.rejected").tag("reason", "insufficient_quota").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------
