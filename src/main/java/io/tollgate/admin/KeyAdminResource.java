@@ -40,6 +40,13 @@ public class KeyAdminResource {
         this.clock = clock;
     }
 
+    /** One key: its tenant, name, prefix, status, limits and dates (never its secret, which is kept only as a hash). */
+    @GET
+    @Path("/{keyId}")
+    public Uni<KeyResponse> get(@RestPath UUID keyId) {
+        return keys.get(keyId).map(k -> KeyResponse.of(k, now()));
+    }
+
     /**
      * Renames the key, replaces its limits and/or sets its monthly budget ({@code "budget": {}} removes it); absent
      * fields are unchanged.

@@ -3,6 +3,7 @@ package io.tollgate.auth;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,6 +65,11 @@ class KeyLifecycleTest {
                 .body("[0].key", nullValue())
                 .body("[0].prefix", equalTo(created.path("prefix")))
                 .body("[0].status", equalTo("active"));
+        admin("GET", "/admin/v1/keys/" + created.path("id"), null).then().statusCode(200)
+                .body("key", nullValue()).body("tenantId", equalTo(tenant)).body("name", equalTo("ci"))
+                .body("prefix", equalTo(created.path("prefix"))).body("status", equalTo("active"));
+        admin("GET", "/admin/v1/keys/" + UUID.randomUUID(), null).then().statusCode(404)
+                .body("error.code", equalTo("key_not_found"));
     }
 
     @Test
@@ -90,6 +96,8 @@ class KeyLifecycleTest {
                 .body("status", equalTo("revoked"));
         chat(secret).statusCode(401).body("error.type", equalTo("authentication_error"))
                 .body("error.message", equalTo("API key revoked"));
+        admin("GET", "/admin/v1/keys/" + created.path("id"), null).then().statusCode(200)
+                .body("status", equalTo("revoked")).body("revokedAt", notNullValue());
     }
 
     @Test
