@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,7 +47,7 @@ class PromtoolTest {
 
     @BeforeAll
     static void findPromtool() {
-        Optional<Path> found = onPath("promtool");
+        Optional<Path> found = Tools.onPath("promtool");
         if (found.isEmpty() && System.getenv("CI") != null) {
             throw new AssertionError("promtool is not installed; CI needs it (Debian: apt-get install prometheus)");
         }
@@ -126,31 +121,6 @@ class PromtoolTest {
     }
 
     private String run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(promtool.toString()));
-        command.addAll(List.of(args));
-        Path output = dir.resolve("promtool.out");
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("promtool did not finish in 60 s: " + command);
-        }
-        String out = Files.readString(output, StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), String.join(" ", command) + "\n" + out);
-        return out;
-    }
-
-    private static Optional<Path> onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String entry : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(entry, name);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        return Tools.run(dir, promtool, args);
     }
 }
