@@ -1,5 +1,6 @@
 package io.tollgate.proxy;
 
+import java.time.Duration;
 import java.util.Map;
 
 import io.quarkus.runtime.configuration.MemorySize;
@@ -12,6 +13,14 @@ public interface ProxyConfig {
     /** Send {@code Server-Timing} (auth, upstream, gateway) on every proxied response. */
     @WithDefault("true")
     boolean serverTiming();
+
+    /**
+     * A stream silent this long (an agent's tool at work, a slow model) gets an SSE comment line, which clients
+     * ignore, so that what stands between tollgate and its clients does not cut it for idling: Heroku's router
+     * after 55 s, load balancers and ingress controllers often after 60 s. {@code 0}: never.
+     */
+    @WithDefault("15s")
+    Duration streamKeepalive();
 
     /** Largest request body accepted; larger ones get 413. */
     @WithDefault("10M")

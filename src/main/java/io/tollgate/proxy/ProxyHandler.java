@@ -44,6 +44,7 @@ import io.tollgate.usage.UsageExtractor;
 import io.tollgate.usage.UsageRecorder;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -61,6 +62,8 @@ import io.vertx.ext.web.RoutingContext;
 public class ProxyHandler {
 
     private static final Logger LOG = Logger.getLogger(ProxyHandler.class);
+    /** An SSE comment: every client's parser skips it. */
+    static final String KEEPALIVE = ": keepalive\n\n";
     /** Status recorded when the client went away before its answer was complete (nginx's convention). */
     static final int CLIENT_CLOSED = 499;
 
@@ -78,6 +81,7 @@ public class ProxyHandler {
     private final UpstreamMetrics metrics;
     private final ProxyMetrics proxyMetrics;
     private final boolean serverTiming;
+    private final long streamKeepaliveMillis;
     private final RateLimitService rateLimits;
 
     public ProxyHandler(KeyAuthenticator authenticator, UpstreamRegistry registry, UpstreamClient client,
@@ -97,6 +101,7 @@ public class ProxyHandler {
         this.metrics = metrics;
         this.proxyMetrics = proxyMetrics;
         this.serverTiming = config.serverTiming();
+        this.streamKeepaliveMillis = config.streamKeepalive().toMillis();
         this.rateLimits = rateLimits;
     }
 
@@ -400,11 +405,15 @@ public class ProxyHandler {
         StreamUsage usage = StreamUsage.of(call.endpoint.usage, call.stripUsage, call.promptChars, mapper);
         call.streamUsage = usage;
         SseEventSplitter splitter = new SseEventSplitter();
+        if (streamKeepaliveMillis > 0) {
+            keepAlive(call, response);
+        }
         upstream.handler(chunk -> {
             if (call.done) {
                 return;
             }
             exchange.activity();
+            call.relayedSinceKeepalive = true;
             if (call.firstEventNanos == 0) {
                 call.firstEventNanos = System.nanoTime();
                 proxyMetrics.firstToken(call.upstreamModel, call.firstEventNanos - call.startNanos);
@@ -438,6 +447,7 @@ public class ProxyHandler {
                 return;
             }
             call.done = true;
+            stopKeepalive(call);
             Buffer rest = call.afterHeldBack(splitter.remainder());
             settle(call, usage.tokens(), usage.finished(), () -> response.end(rest));
         });
@@ -447,6 +457,31 @@ public class ProxyHandler {
                     exchange.idleTimedOut() ? new UpstreamTimeoutException(e.getMessage()) : e);
         });
         upstream.resume();
+    }
+
+    /**
+     * While the upstream is silent, an SSE comment every {@code tollgate.proxy.stream-keepalive} (between whole
+     * events: the splitter relays nothing else), so that proxies in front of tollgate do not cut an idle stream.
+     */
+    private void keepAlive(Call call, HttpServerResponse response) {
+        Vertx vertx = call.ctx.vertx();
+        call.keepaliveTimer = vertx.setPeriodic(streamKeepaliveMillis, id -> {
+            if (call.done || response.ended() || response.closed()) {
+                stopKeepalive(call);
+                return;
+            }
+            if (!call.relayedSinceKeepalive && !response.writeQueueFull()) {
+                response.write(Buffer.buffer(KEEPALIVE));
+            }
+            call.relayedSinceKeepalive = false;
+        });
+    }
+
+    private static void stopKeepalive(Call call) {
+        if (call.keepaliveTimer >= 0) {
+            call.ctx.vertx().cancelTimer(call.keepaliveTimer);
+            call.keepaliveTimer = -1;
+        }
     }
 
     /**
@@ -469,6 +504,7 @@ public class ProxyHandler {
             return;
         }
         call.done = true;
+        stopKeepalive(call);
         log(call, Logger.Level.WARN, null, "Request %s: upstream stream broke after it started: %s", e.toString());
         Buffer end = errorEvent(call.endpoint, "upstream_stream_error", UpstreamFailures.isTimeout(e)
                 ? "The upstream stopped sending; the stream was ended"
@@ -477,6 +513,7 @@ public class ProxyHandler {
     }
 
     private void clientClosed(Call call) {
+        stopKeepalive(call);
         if (call.done) {
             return;
         }
@@ -758,6 +795,9 @@ public class ProxyHandler {
         long firstEventNanos;
         /** The upstream stream's break, waiting for the events buffered before it to be relayed. */
         Throwable upstreamFailure;
+        /** The stream's keep-alive timer, -1 when none; and whether an event went out since its last tick. */
+        long keepaliveTimer = -1;
+        boolean relayedSinceKeepalive;
         /** Durable mode: a stream's end marker, sent once the usage row is durable; null until there is one. */
         Buffer heldBack;
 

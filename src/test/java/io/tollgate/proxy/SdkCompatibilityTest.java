@@ -229,6 +229,39 @@ class SdkCompatibilityTest {
     }
 
     @Test
+    void sdksReadStreamsThroughTheKeepaliveCommentsOfTheirSilences() throws Exception {
+        // 250 ms between the simulator's chunks, a keep-alive comment after 100-200 ms of silence in tests
+        Map<String, String> slow = Map.of("x-sim-chunk-delay-ms", "250", "x-sim-reply-tokens", "3");
+        var raw = Sse.post("/v1/chat/completions", key,
+                "{\"model\":\"claude-4-5-haiku\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                slow);
+        assertTrue(raw.raw().contains("\n" + ProxyHandler.KEEPALIVE) || raw.raw().startsWith(ProxyHandler.KEEPALIVE),
+                raw.raw());
+        assertEquals(3, gateway.usageRow(raw.requestId()).getLong("output_tokens"));
+
+        ChatCompletionCreateParams.Builder params = chat("claude-4-5-haiku");
+        slow.forEach(params::putAdditionalHeader);
+        List<ChatCompletionChunk> chunks;
+        try (StreamResponse<ChatCompletionChunk> stream = openAi.chat().completions().createStreaming(params.build())) {
+            chunks = stream.stream().collect(Collectors.toList());
+        }
+        assertEquals(SimulatedContent.replyText(3), text(chunks));
+
+        MessageCreateParams.Builder message = MessageCreateParams.builder().model("claude-4-5-haiku").maxTokens(100)
+                .addUserMessage(PROMPT);
+        slow.forEach(message::putAdditionalHeader);
+        List<RawMessageStreamEvent> events;
+        try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> stream = anthropic.messages()
+                .createStreaming(message.build())) {
+            events = stream.stream().collect(Collectors.toList());
+        }
+        assertEquals(SimulatedContent.replyText(3), events.stream().flatMap(e -> e.contentBlockDelta().stream())
+                .flatMap(delta -> delta.delta().text().stream()).map(delta -> delta.text())
+                .collect(Collectors.joining()));
+        assertTrue(events.get(events.size() - 1).isMessageStop());
+    }
+
+    @Test
     void sdksDoNotRetryARequestRefusedForAUsedUpBudget() {
         String tenant = given().header("Authorization", Gateway.admin()).contentType(ContentType.JSON)
                 .body(Map.of("name", "sdk-" + UUID.randomUUID(), "budget", Map.of("monthlyTokens", 0)))
