@@ -302,7 +302,14 @@ public class ProxyHandler {
         if (body != null) {
             headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
         }
-        call.ctx.response().closeHandler(v -> clientClosed(call));
+        HttpServerResponse response = call.ctx.response();
+        response.closeHandler(v -> clientClosed(call));
+        if (response.closed() && !call.done) {
+            // the client left while its request was checked and admitted: nothing goes upstream, nothing is used
+            call.done = true;
+            call.lease.finish(0, true);
+            return;
+        }
         if (call.upstreamStartNanos == 0) {
             call.upstreamStartNanos = System.nanoTime();
         }
@@ -310,6 +317,10 @@ public class ProxyHandler {
                 call.endpoint.path, headers, body, call.attempts, call.requestId)
                 .subscribe().with(exchange -> {
                     call.exchange = exchange;
+                    if (call.abandoned) {
+                        readAbandoned(call, exchange);
+                        return;
+                    }
                     if (call.done) {
                         exchange.cancel();
                         return;
@@ -330,6 +341,7 @@ public class ProxyHandler {
             upstream.body().onSuccess(body -> {
                 exchange.finished();
                 if (call.done) {
+                    settleAbandoned(call, status < 400 ? readUsage(call.endpoint, body) : null);
                     return;
                 }
                 writeAnswer(call, status, upstream.headers(), body);
@@ -518,6 +530,15 @@ public class ProxyHandler {
             return;
         }
         call.done = true;
+        if (call.upstream != null && call.caller != null && !call.streamed && call.streamUsage == null) {
+            // A non-streamed answer the upstream is working on is billed upstream whether or not anyone reads it (it
+            // is generated whole before its headers come): it is read when it comes and its usage recorded. No
+            // attempt starts any more.
+            call.status = CLIENT_CLOSED;
+            call.abandoned = true;
+            call.attempts.abandon();
+            return;
+        }
         if (call.exchange != null) {
             call.exchange.cancel();
         }
@@ -530,8 +551,37 @@ public class ProxyHandler {
         }
     }
 
+    /** The answer of a request whose client left (see {@link #clientClosed}): read, its usage recorded. */
+    private void readAbandoned(Call call, UpstreamExchange exchange) {
+        HttpClientResponse upstream = exchange.response();
+        int status = upstream.statusCode();
+        String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType != null && contentType.startsWith("text/event-stream")) {
+            exchange.cancel();
+            settleAbandoned(call, null);
+            return;
+        }
+        upstream.body().onComplete(read -> {
+            exchange.finished();
+            settleAbandoned(call, read.succeeded() && status < 400 ? readUsage(call.endpoint, read.result()) : null);
+        });
+        upstream.resume();
+    }
+
+    /** Records the row of a request whose client left before its answer; {@code tokens} null when not known. */
+    private void settleAbandoned(Call call, Tokens tokens) {
+        if (!call.abandoned) {
+            return;
+        }
+        call.abandoned = false;
+        call.usageReadAfterClose = tokens != null;
+        settle(call, tokens != null ? tokens : Tokens.NONE, false, () -> {
+        });
+    }
+
     private void upstreamFailed(Call call, Throwable e, JsonNode json) {
         if (call.done) {
+            settleAbandoned(call, null);
             return;
         }
         String fallback = fallbacks.get(call.upstreamModel);
@@ -579,6 +629,7 @@ public class ProxyHandler {
     /** The body of a non-streamed answer broke off: nothing reached the client yet, so it gets a 502 or 504. */
     private void bodyFailed(Call call, Throwable e) {
         if (call.done) {
+            settleAbandoned(call, null);
             return;
         }
         GatewayException error = UpstreamFailures.isTimeout(e)
@@ -681,7 +732,7 @@ public class ProxyHandler {
     }
 
     private io.vertx.core.Future<Void> record(Call call, Tokens tokens, boolean completed) {
-        call.lease.finish(tokens.input() + tokens.output(), call.status != CLIENT_CLOSED);
+        call.lease.finish(tokens.input() + tokens.output(), call.status != CLIENT_CLOSED || call.usageReadAfterClose);
         long now = System.nanoTime();
         call.upstreamNanos = call.upstreamStartNanos == 0 ? 0
                 : (call.streamUsage != null ? now : call.upstreamEndNanos == 0 ? now : call.upstreamEndNanos)
@@ -785,6 +836,9 @@ public class ProxyHandler {
         boolean rejected;
         boolean done;
         boolean fellBack;
+        /** The client left before a non-streamed answer; its row waits for the upstream's (see clientClosed). */
+        boolean abandoned;
+        boolean usageReadAfterClose;
         final UpstreamClient.Attempts attempts = new UpstreamClient.Attempts();
         long authNanos;
         long limitsNanos;

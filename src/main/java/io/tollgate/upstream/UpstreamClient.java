@@ -63,9 +63,15 @@ public class UpstreamClient {
     /** What happened to one request's exchange: how many attempts it took. */
     public static final class Attempts {
         private int count;
+        private volatile boolean abandoned;
 
         public int count() {
             return count;
+        }
+
+        /** The client has left: no attempt starts any more (the one under way, if any, runs to its end). */
+        public void abandon() {
+            abandoned = true;
         }
     }
 
@@ -108,6 +114,10 @@ public class UpstreamClient {
         Context context = Vertx.currentContext();
         long deadline = System.nanoTime() + guarded.policy().retryBudget().toNanos();
         Uni<UpstreamExchange> exchange = guarded.guard().get(() -> Uni.createFrom().deferred(() -> {
+            if (attempts.abandoned) {
+                // neither retried nor counted by the breaker (UpstreamFailures): the upstream did nothing wrong
+                return Uni.createFrom().failure(new UpstreamAbandonedException());
+            }
             int attempt = ++attempts.count;
             if (attempt > 1) {
                 metrics.retried(upstream.name());
