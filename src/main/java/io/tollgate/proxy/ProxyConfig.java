@@ -2,6 +2,7 @@ package io.tollgate.proxy;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
@@ -21,6 +22,22 @@ public interface ProxyConfig {
      */
     @WithDefault("15s")
     Duration streamKeepalive();
+
+    /**
+     * The longest a client waits for its answer to start (its status and headers); past it tollgate answers 504
+     * {@code answer_deadline_exceeded} itself, before a proxy in front of it cuts the request. Heroku's router gives
+     * up after 30 s without a byte (H12, its own 503, which SDKs retry): there (where {@code DYNO} is set) the
+     * default is {@link #HEROKU_ANSWER_DEADLINE}; elsewhere none unless set (an ingress's timeout minus a margin).
+     */
+    Optional<Duration> answerDeadline();
+
+    Duration HEROKU_ANSWER_DEADLINE = Duration.ofSeconds(25);
+
+    /** The answer deadline in force: the configured one, else Heroku's default on a dyno, else none (null). */
+    static Duration answerDeadline(ProxyConfig config, Map<String, String> env) {
+        return config.answerDeadline().filter(d -> !d.isZero())
+                .orElse(config.answerDeadline().isEmpty() && env.containsKey("DYNO") ? HEROKU_ANSWER_DEADLINE : null);
+    }
 
     /** Largest request body accepted; larger ones get 413. */
     @WithDefault("10M")

@@ -82,6 +82,8 @@ public class ProxyHandler {
     private final ProxyMetrics proxyMetrics;
     private final boolean serverTiming;
     private final long streamKeepaliveMillis;
+    /** {@code tollgate.proxy.answer-deadline} in force, in milliseconds; 0: none. */
+    private final long answerDeadlineMillis;
     private final RateLimitService rateLimits;
 
     public ProxyHandler(KeyAuthenticator authenticator, UpstreamRegistry registry, UpstreamClient client,
@@ -102,6 +104,8 @@ public class ProxyHandler {
         this.proxyMetrics = proxyMetrics;
         this.serverTiming = config.serverTiming();
         this.streamKeepaliveMillis = config.streamKeepalive().toMillis();
+        java.time.Duration deadline = ProxyConfig.answerDeadline(config, System.getenv());
+        this.answerDeadlineMillis = deadline == null ? 0 : deadline.toMillis();
         this.rateLimits = rateLimits;
     }
 
@@ -310,12 +314,17 @@ public class ProxyHandler {
             call.lease.finish(0, true);
             return;
         }
+        if (answerDeadlineMillis > 0 && call.deadlineTimer < 0) {
+            long left = answerDeadlineMillis - (System.nanoTime() - call.startNanos) / 1_000_000;
+            call.deadlineTimer = call.ctx.vertx().setTimer(Math.max(1, left), id -> answerDeadlinePassed(call));
+        }
         if (call.upstreamStartNanos == 0) {
             call.upstreamStartNanos = System.nanoTime();
         }
         client.open(upstream, call.endpoint == Endpoint.MCP_SERVERS ? HttpMethod.GET : HttpMethod.POST,
                 call.endpoint.path, headers, body, call.attempts, call.requestId)
                 .subscribe().with(exchange -> {
+                    stopDeadline(call);
                     call.exchange = exchange;
                     if (call.abandoned) {
                         readAbandoned(call, exchange);
@@ -526,6 +535,7 @@ public class ProxyHandler {
 
     private void clientClosed(Call call) {
         stopKeepalive(call);
+        stopDeadline(call);
         if (call.done) {
             return;
         }
@@ -548,6 +558,42 @@ public class ProxyHandler {
             }
             settle(call, call.streamUsage != null ? call.streamUsage.tokens() : Tokens.NONE, false, () -> {
             });
+        }
+    }
+
+    /**
+     * No answer has started within {@code tollgate.proxy.answer-deadline}: the client gets a 504 of tollgate's own
+     * before the platform in front cuts the request with one of its own (which SDKs would retry, each retry generating
+     * the answer again). A non-streamed answer is billed upstream anyway: it is read when it comes, as when the client
+     * leaves ({@link #clientClosed}), and recorded with status 504.
+     */
+    private void answerDeadlinePassed(Call call) {
+        call.deadlineTimer = -1;
+        HttpServerResponse response = call.ctx.response();
+        if (call.done || response.headWritten() || response.closed()) {
+            return;
+        }
+        call.done = true;
+        call.attempts.abandon();
+        call.status = 504;
+        log(call, Logger.Level.WARN, null, "Request %s: no answer within the answer deadline of %d ms",
+                answerDeadlineMillis);
+        errors.write(response, new GatewayException(504, ErrorType.API, "answer_deadline_exceeded", null,
+                "No answer within " + answerDeadlineMillis / 1000.0 + " s, the longest the platform in front of this"
+                        + " gateway waits for one; ask for long generations as a stream (\"stream\": true)",
+                Map.of("x-should-retry", "false")));
+        if (!call.streamed && call.streamUsage == null) {
+            call.abandoned = true;
+        } else {
+            settle(call, Tokens.NONE, false, () -> {
+            });
+        }
+    }
+
+    private static void stopDeadline(Call call) {
+        if (call.deadlineTimer >= 0) {
+            call.ctx.vertx().cancelTimer(call.deadlineTimer);
+            call.deadlineTimer = -1;
         }
     }
 
@@ -580,6 +626,7 @@ public class ProxyHandler {
     }
 
     private void upstreamFailed(Call call, Throwable e, JsonNode json) {
+        stopDeadline(call);
         if (call.done) {
             settleAbandoned(call, null);
             return;
@@ -849,6 +896,8 @@ public class ProxyHandler {
         long firstEventNanos;
         /** The upstream stream's break, waiting for the events buffered before it to be relayed. */
         Throwable upstreamFailure;
+        /** The answer deadline's timer, -1 when none or no longer needed. */
+        long deadlineTimer = -1;
         /** The stream's keep-alive timer, -1 when none; and whether an event went out since its last tick. */
         long keepaliveTimer = -1;
         boolean relayedSinceKeepalive;

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
 import io.tollgate.simulator.RecordedRequest;
 import io.tollgate.support.Gateway;
 import io.tollgate.support.Sse;
@@ -37,16 +36,13 @@ class AbandonedRequestTest {
     @Inject
     Gateway gateway;
 
-    String keyId;
-    String key;
+    Gateway.TestKey key;
 
     @BeforeEach
     void setUp() {
         gateway.reset();
-        Response created = gateway.newKey(gateway.newTenant(), Map.of("name", "abandoned"));
-        keyId = created.path("id");
-        key = created.path("key");
-        gateway.chat(key); // warm: the request below reaches the upstream well before its client leaves
+        key = gateway.newTestKey();
+        gateway.chat(key.secret()); // warm: the request below reaches the upstream well before its client leaves
         gateway.simulator().reset();
     }
 
@@ -80,7 +76,7 @@ class AbandonedRequestTest {
 
     private void leaveAfter300ms(Map<String, String> simulator) {
         HttpClient client = HttpClient.newHttpClient();
-        var request = Sse.request(PATH, key, CHAT, simulator).timeout(Duration.ofMillis(300)).build();
+        var request = Sse.request(PATH, key.secret(), CHAT, simulator).timeout(Duration.ofMillis(300)).build();
         assertThrows(HttpTimeoutException.class, () -> client.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 
@@ -88,7 +84,7 @@ class AbandonedRequestTest {
     private Row row() {
         Row[] found = new Row[1];
         Gateway.await("the usage row of the abandoned request", () -> {
-            List<Row> rows = gateway.usageRowsOfKey(keyId).stream()
+            List<Row> rows = gateway.usageRowsOfKey(key.id()).stream()
                     .filter(r -> r.getInteger("status") != 200).toList();
             if (rows.size() == 1) {
                 found[0] = rows.get(0);

@@ -69,6 +69,15 @@ public class Gateway {
     }
 
     /** A fresh tenant's fresh key that may use every model. */
+    /** A key of a new tenant: its id (usage rows, admin calls) and its secret (requests). */
+    public record TestKey(String id, String secret) {
+    }
+
+    public TestKey newTestKey() {
+        Response created = newKey(newTenant(), Map.of("name", "test"));
+        return new TestKey(created.path("id"), created.path("key"));
+    }
+
     public String newKeySecret() {
         return newKey(newTenant(), Map.of("name", "test")).path("key");
     }
