@@ -1,6 +1,7 @@
 package io.tollgate.proxy;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 import jakarta.inject.Singleton;
@@ -104,7 +105,7 @@ public class ProxyHandler {
         this.proxyMetrics = proxyMetrics;
         this.serverTiming = config.serverTiming();
         this.streamKeepaliveMillis = config.streamKeepalive().toMillis();
-        java.time.Duration deadline = ProxyConfig.answerDeadline(config, System.getenv());
+        Duration deadline = ProxyConfig.answerDeadline(config, System.getenv());
         this.answerDeadlineMillis = deadline == null ? 0 : deadline.toMillis();
         this.rateLimits = rateLimits;
     }
