@@ -35,7 +35,8 @@ import io.tollgate.support.TcpCutter;
  * past its soft limit), and then every series selector of every alert and of every dashboard query must match series
  * the gateway exports, and the series that make each alert fire must hold the values that fire it. An alert or a
  * panel on a renamed metric, a misspelt label or a label value tollgate never writes would otherwise stay silent or
- * empty, and no test would fail.
+ * empty, and no test would fail. Where prometheus is installed (always in CI), a real one scrapes the gateway all
+ * along with the rules loaded, and the alerts without a {@code for} must be firing at the end, with their labels.
  */
 class MonitoringIT {
 
@@ -71,46 +72,76 @@ class MonitoringIT {
         env.put("TOLLGATE_UPSTREAM_BREAKER_DELAY", "60s");
         String duringOutage;
         String atEnd;
+        List<Map<String, String>> firing = null;
         try (PackagedApp app = PackagedApp.start(env)) {
-            // traffic as usual, on a tenant whose budget's soft limit (1 % of 1,000 tokens) the first request passes
-            String tenant = field(admin(app, "/admin/v1/tenants",
-                    "{\"name\":\"alerts\",\"budget\":{\"monthlyTokens\":1000,\"softLimitPercent\":1}}"), "id");
-            String key = field(admin(app, "/admin/v1/tenants/" + tenant + "/keys", "{\"name\":\"k\"}"), "key");
-            assertEquals(200, chat(app, key, true).statusCode());
-            // the breaker's counters exist at 0 before it first opens, or increase() would miss that first time
-            assertEquals(0.0, sum(PromSeries.parse(scrape(app)), "tollgate_upstream_circuit_transitions_total",
-                    Map.of("state", "open", "upstream", "inference")), "before the breaker ever opened");
-            // the spend is read again after tollgate.budget.refresh-interval (1 s)
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (sum(PromSeries.parse(scrape(app)), "tollgate_budget_soft_limit_reached", Map.of()) < 1) {
-                assertTrue(System.nanoTime() < deadline, "the soft limit never counted as reached");
-                assertEquals(200, chat(app, key, false).statusCode());
-                Thread.sleep(200);
-            }
-
-            // PostgreSQL unreachable and the spool's directory gone: unknown keys and every answer refused
-            try (LedgerOutage outage = LedgerOutage.start(database, spool)) {
-                HttpResponse<String> unknown = chat(app, "tg-" + "A".repeat(43), false);
-                assertEquals(503, unknown.statusCode(), unknown.body());
-                assertEquals("key_store_unavailable", field(unknown, "error", "code"));
-                HttpResponse<String> withheld = chat(app, key, false);
-                assertEquals(503, withheld.statusCode(), withheld.body());
-                assertEquals("usage_ledger_unavailable", field(withheld, "error", "code"));
-                duringOutage = scrape(app);
-            }
-
-            // the upstream fails until its breaker opens (half of its last 4 calls failed)
-            BACKENDS.simulator().enqueue(Fault.status(503).withTimes(4));
+            PrometheusServer prometheus = PrometheusServer.startIfInstalled(app.baseUrl().substring("http://".length()))
+                    .orElse(null);
             try {
-                for (int i = 0; i < 4; i++) {
-                    assertEquals(503, chat(app, key, false).statusCode()); // the upstream's, then the breaker's
+                // traffic as usual, on a tenant whose budget's soft limit (1 % of 1,000 tokens) the first request passes
+                String tenant = field(admin(app, "/admin/v1/tenants",
+                        "{\"name\":\"alerts\",\"budget\":{\"monthlyTokens\":1000,\"softLimitPercent\":1}}"), "id");
+                String key = field(admin(app, "/admin/v1/tenants/" + tenant + "/keys", "{\"name\":\"k\"}"), "key");
+                assertEquals(200, chat(app, key, true).statusCode());
+                // the breaker's counters exist at 0 before it first opens, or increase() would miss that first time
+                assertEquals(0.0, sum(PromSeries.parse(scrape(app)), "tollgate_upstream_circuit_transitions_total",
+                        Map.of("state", "open", "upstream", "inference")), "before the breaker ever opened");
+                // the spend is read again after tollgate.budget.refresh-interval (1 s)
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (sum(PromSeries.parse(scrape(app)), "tollgate_budget_soft_limit_reached", Map.of()) < 1) {
+                    assertTrue(System.nanoTime() < deadline, "the soft limit never counted as reached");
+                    assertEquals(200, chat(app, key, false).statusCode());
+                    Thread.sleep(200);
                 }
-                HttpResponse<String> open = chat(app, key, false);
-                assertEquals("upstream_unavailable", field(open, "error", "code"), open.body());
+
+                // PostgreSQL unreachable and the spool's directory gone: unknown keys and every answer refused
+                try (LedgerOutage outage = LedgerOutage.start(database, spool)) {
+                    for (int i = 0; i < 2; i++) {
+                        // twice, a scrape apart: increase() counts from the first sample of the refusals' series
+                        HttpResponse<String> unknown = chat(app, "tg-" + "A".repeat(43), false);
+                        assertEquals(503, unknown.statusCode(), unknown.body());
+                        assertEquals("key_store_unavailable", field(unknown, "error", "code"));
+                        Thread.sleep(1200);
+                    }
+                    HttpResponse<String> withheld = chat(app, key, false);
+                    assertEquals(503, withheld.statusCode(), withheld.body());
+                    assertEquals("usage_ledger_unavailable", field(withheld, "error", "code"));
+                    duringOutage = scrape(app);
+                }
+
+                // the upstream fails until its breaker opens (half of its last 4 calls failed)
+                BACKENDS.simulator().enqueue(Fault.status(503).withTimes(4));
+                try {
+                    for (int i = 0; i < 4; i++) {
+                        assertEquals(503, chat(app, key, false).statusCode()); // the upstream's, then the breaker's
+                    }
+                    HttpResponse<String> open = chat(app, key, false);
+                    assertEquals("upstream_unavailable", field(open, "error", "code"), open.body());
+                } finally {
+                    BACKENDS.simulator().reset();
+                }
+                atEnd = scrape(app);
+                if (prometheus != null) {
+                    firing = awaitFiring(prometheus, 4);
+                }
             } finally {
-                BACKENDS.simulator().reset();
+                if (prometheus != null) {
+                    prometheus.close();
+                }
             }
-            atEnd = scrape(app);
+        }
+
+        if (firing != null) {
+            // a real Prometheus scraped the gateway all along with the rules loaded: the alerts without a "for" fire
+            assertEquals(List.of(
+                    Map.of("alertname", "TollgateBudgetSoftLimitReached", "namespace", PrometheusServer.NAMESPACE,
+                            "severity", "info"),
+                    Map.of("alertname", "TollgateKeyStoreUnavailable", "namespace", PrometheusServer.NAMESPACE,
+                            "severity", "critical"),
+                    Map.of("alertname", "TollgateUpstreamCircuitOpened", "namespace", PrometheusServer.NAMESPACE,
+                            "upstream", "inference", "severity", "warning"),
+                    Map.of("alertname", "TollgateUsageRowsUnwritable", "namespace", PrometheusServer.NAMESPACE,
+                            "pod", PrometheusServer.POD, "severity", "critical")),
+                    firing.stream().sorted(java.util.Comparator.comparing(a -> a.get("alertname"))).toList());
         }
 
         List<String> unmatched = new ArrayList<>();
@@ -147,6 +178,17 @@ class MonitoringIT {
         assertTrue(sum(end, "tollgate_gateway_overhead_seconds_bucket", Map.of("le", "+Inf")) >= 1,
                 "TollgateGatewayOverheadHigh's histogram");
         assertTrue(sum(end, "tollgate_budget_soft_limit_reached", Map.of()) >= 1, "TollgateBudgetSoftLimitReached");
+    }
+
+    /** The alerts firing once {@code count} of them are (or what fires after 20 s). */
+    private static List<Map<String, String>> awaitFiring(PrometheusServer prometheus, int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<Map<String, String>> firing = prometheus.firing();
+        while (firing.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            firing = prometheus.firing();
+        }
+        return firing;
     }
 
     private static double sum(List<Series> series, String name, Map<String, String> labels) {

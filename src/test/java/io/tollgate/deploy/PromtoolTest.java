@@ -47,10 +47,7 @@ class PromtoolTest {
 
     @BeforeAll
     static void findPromtool() {
-        Optional<Path> found = Tools.onPath("promtool");
-        if (found.isEmpty() && System.getenv("CI") != null) {
-            throw new AssertionError("promtool is not installed; CI needs it (Debian: apt-get install prometheus)");
-        }
+        Optional<Path> found = Tools.requiredInCi("promtool", "prometheus");
         Assumptions.assumeTrue(found.isPresent(), "promtool is not installed (Debian: apt-get install prometheus)");
         promtool = found.get();
     }

@@ -32,6 +32,18 @@ final class Tools {
         return Optional.empty();
     }
 
+    /**
+     * The tool, or empty where it is not installed: the tests that need it skip there, except in CI ({@code CI} set),
+     * which must run them (it installs {@code debianPackage}).
+     */
+    static Optional<Path> requiredInCi(String name, String debianPackage) {
+        Optional<Path> found = onPath(name);
+        if (found.isEmpty() && System.getenv("CI") != null) {
+            throw new AssertionError(name + " is not installed; CI needs it (Debian: apt-get install " + debianPackage + ")");
+        }
+        return found;
+    }
+
     /** Runs the tool in {@code dir}; answers what it printed (both streams), failing unless it exits with 0. */
     static String run(Path dir, Path tool, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(tool.toString()));
