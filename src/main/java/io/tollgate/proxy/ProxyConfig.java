@@ -33,10 +33,12 @@ public interface ProxyConfig {
 
     Duration HEROKU_ANSWER_DEADLINE = Duration.ofSeconds(25);
 
-    /** The answer deadline in force: the configured one, else Heroku's default on a dyno, else none (null). */
-    static Duration answerDeadline(ProxyConfig config, Map<String, String> env) {
-        return config.answerDeadline().filter(d -> !d.isZero())
-                .orElse(config.answerDeadline().isEmpty() && env.containsKey("DYNO") ? HEROKU_ANSWER_DEADLINE : null);
+    /** The answer deadline in force: the configured one (0: none), else Heroku's default on a dyno; null: none. */
+    static Duration answerDeadline(Optional<Duration> configured, Map<String, String> env) {
+        if (configured.isPresent()) {
+            return configured.get().isZero() ? null : configured.get();
+        }
+        return env.containsKey("DYNO") ? HEROKU_ANSWER_DEADLINE : null;
     }
 
     /** Largest request body accepted; larger ones get 413. */

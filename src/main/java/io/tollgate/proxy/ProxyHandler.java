@@ -105,7 +105,7 @@ public class ProxyHandler {
         this.proxyMetrics = proxyMetrics;
         this.serverTiming = config.serverTiming();
         this.streamKeepaliveMillis = config.streamKeepalive().toMillis();
-        Duration deadline = ProxyConfig.answerDeadline(config, System.getenv());
+        Duration deadline = ProxyConfig.answerDeadline(config.answerDeadline(), System.getenv());
         this.answerDeadlineMillis = deadline == null ? 0 : deadline.toMillis();
         this.rateLimits = rateLimits;
     }
@@ -113,10 +113,7 @@ public class ProxyHandler {
     void handle(RoutingContext ctx, Endpoint endpoint) {
         Call call = new Call(ctx, endpoint, RequestIds.of(ctx), System.nanoTime());
         HttpServerRequest request = ctx.request();
-        if (endpoint.anthropicAuth) {
-            // Anthropic SDKs read the request id from request-id (OpenAI's from x-request-id): the same id in both
-            ctx.response().putHeader(RequestIds.ANTHROPIC_HEADER, call.requestId);
-        }
+        anthropicRequestId(call, ctx.response());
         if (endpoint == Endpoint.MCP_SERVERS) {
             authenticate(call, null);
             return;
@@ -771,11 +768,16 @@ public class ProxyHandler {
             // the upstream's headers were copied for the answer that is withheld; the client keeps its request id
             response.headers().clear();
             response.putHeader(RequestIds.HEADER, call.requestId);
-            if (call.endpoint.anthropicAuth) {
-                response.putHeader(RequestIds.ANTHROPIC_HEADER, call.requestId);
-            }
+            anthropicRequestId(call, response);
             errors.write(response, GatewayException.unavailable("usage_ledger_unavailable",
                     "The usage ledger is unavailable; retry shortly"));
+        }
+    }
+
+    /** Anthropic SDKs read the request id from request-id (OpenAI's from x-request-id): the same id in both. */
+    private static void anthropicRequestId(Call call, HttpServerResponse response) {
+        if (call.endpoint.anthropicAuth) {
+            response.putHeader(RequestIds.ANTHROPIC_HEADER, call.requestId);
         }
     }
 

@@ -64,15 +64,17 @@ public class ProxyRoutes {
         router.route("/models").order(-98).handler(this::wrongBaseUrl);
         router.route("/models/*").order(-98).handler(this::wrongBaseUrl);
         router.route("/v1/v1/*").order(-98).handler(this::wrongBaseUrl);
-        router.route("/v1/*").order(10_000).handler(ctx -> errors.write(ctx.response(),
-                GatewayException.notFound("unknown_url", "Unknown request URL: " + ctx.request().method() + " "
-                        + ctx.request().path())));
+        router.route("/v1/*").order(10_000).handler(ctx -> unknownUrl(ctx, ""));
     }
 
     private void wrongBaseUrl(RoutingContext ctx) {
-        errors.write(ctx.response(), GatewayException.notFound("unknown_url", "Unknown request URL: "
-                + ctx.request().method() + " " + ctx.request().path() + ". tollgate's API is under /v1: an OpenAI"
-                + " SDK's base URL ends in /v1 (http://<host>/v1), an Anthropic SDK's does not (http://<host>)"));
+        unknownUrl(ctx, ". tollgate's API is under /v1: an OpenAI SDK's base URL ends in /v1 (http://<host>/v1), an"
+                + " Anthropic SDK's does not (http://<host>)");
+    }
+
+    private void unknownUrl(RoutingContext ctx, String hint) {
+        errors.write(ctx.response(), GatewayException.notFound("unknown_url",
+                "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path() + hint));
     }
 
     /** Heroku has no {@code /v1/models}; tollgate answers it: the models this key may use, with their aliases. */

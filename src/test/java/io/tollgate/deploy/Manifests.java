@@ -74,10 +74,15 @@ final class Manifests {
         return queries;
     }
 
+    /** The PrometheusRule's {@code spec}, a copy: what a plain Prometheus rule file holds. */
+    static JsonNode ruleGroups() {
+        return one(MONITORING, "PrometheusRule").node().path("spec").deepCopy();
+    }
+
     /** Every rule of the PrometheusRule in k8s/monitoring, in order. */
     static List<Rule> alertRules() {
         List<Rule> rules = new ArrayList<>();
-        for (JsonNode group : one(MONITORING, "PrometheusRule").node().path("spec").path("groups")) {
+        for (JsonNode group : ruleGroups().path("groups")) {
             for (JsonNode rule : group.path("rules")) {
                 rules.add(new Rule(group.path("name").asText(), rule.path("alert").asText(), rule.path("expr").asText(),
                         rule.path("for").asText(""), rule.path("labels"), rule.path("annotations")));

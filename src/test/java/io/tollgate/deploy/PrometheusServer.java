@@ -1,7 +1,6 @@
 package io.tollgate.deploy;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import io.tollgate.support.PackagedApp;
 
 /**
  * A real Prometheus (Debian's {@code prometheus} package, which {@code .ci/run} installs) scraping one tollgate every
@@ -49,8 +50,7 @@ final class PrometheusServer implements AutoCloseable {
         }
         Path dir = Files.createTempDirectory("tollgate-prometheus");
         YAMLMapper yaml = new YAMLMapper();
-        yaml.writeValue(dir.resolve("rules.yaml").toFile(),
-                Manifests.one(Manifests.MONITORING, "PrometheusRule").node().path("spec"));
+        yaml.writeValue(dir.resolve("rules.yaml").toFile(), Manifests.ruleGroups());
         ObjectNode config = yaml.createObjectNode();
         config.putObject("global").put("scrape_interval", "500ms").put("scrape_timeout", "400ms")
                 .put("evaluation_interval", "500ms");
@@ -61,10 +61,7 @@ final class PrometheusServer implements AutoCloseable {
         targets.putArray("targets").add(target);
         targets.putObject("labels").put("namespace", NAMESPACE).put("pod", POD);
         yaml.writeValue(dir.resolve("prometheus.yml").toFile(), config);
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = PackagedApp.freePort();
         Process process = new ProcessBuilder(binary.get().toString(), "--config.file=prometheus.yml",
                 "--storage.tsdb.path=data", "--web.listen-address=127.0.0.1:" + port).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();

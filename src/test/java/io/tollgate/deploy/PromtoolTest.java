@@ -55,7 +55,7 @@ class PromtoolTest {
     @Test
     void alertRulesAndTheirTemplatesPass() throws Exception {
         Path rules = dir.resolve("rules.yaml");
-        YAML.writeValue(rules.toFile(), ruleGroups());
+        YAML.writeValue(rules.toFile(), Manifests.ruleGroups());
 
         String out = run("check", "rules", rules.toString());
 
@@ -91,7 +91,7 @@ class PromtoolTest {
     @Test
     void eachAlertFiresOnItsFaultAndOnlyThen() throws Exception {
         // the tests compare every annotation: the descriptions (prose) are left out, their templates checked above
-        JsonNode groups = ruleGroups();
+        JsonNode groups = Manifests.ruleGroups();
         int alerts = 0;
         for (JsonNode group : groups.path("groups")) {
             for (JsonNode rule : group.path("rules")) {
@@ -110,11 +110,6 @@ class PromtoolTest {
         String out = run("test", "rules", tests.toString());
 
         assertTrue(out.contains("SUCCESS"), out);
-    }
-
-    /** The PrometheusRule's {@code spec}: what a plain Prometheus rule file holds. */
-    private static JsonNode ruleGroups() {
-        return Manifests.one(Manifests.MONITORING, "PrometheusRule").node().path("spec").deepCopy();
     }
 
     private String run(String... args) throws IOException, InterruptedException {

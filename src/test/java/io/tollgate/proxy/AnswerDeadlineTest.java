@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 
@@ -117,43 +118,9 @@ class AnswerDeadlineTest {
     @Test
     void herokuGetsItsDeadlineUnlessOneIsSetAndZeroTurnsItOff() {
         assertEquals(ProxyConfig.HEROKU_ANSWER_DEADLINE,
-                ProxyConfig.answerDeadline(config(null), Map.of("DYNO", "web.1")));
-        assertEquals(null, ProxyConfig.answerDeadline(config(null), Map.of()));
-        assertEquals(Duration.ofSeconds(50), ProxyConfig.answerDeadline(config(Duration.ofSeconds(50)), Map.of()));
-        assertEquals(null, ProxyConfig.answerDeadline(config(Duration.ZERO), Map.of("DYNO", "web.1")));
-    }
-
-    private static ProxyConfig config(Duration deadline) {
-        return new ProxyConfig() {
-            @Override
-            public boolean serverTiming() {
-                return true;
-            }
-
-            @Override
-            public Duration streamKeepalive() {
-                return Duration.ofSeconds(15);
-            }
-
-            @Override
-            public java.util.Optional<Duration> answerDeadline() {
-                return java.util.Optional.ofNullable(deadline);
-            }
-
-            @Override
-            public io.quarkus.runtime.configuration.MemorySize maxBodySize() {
-                return null;
-            }
-
-            @Override
-            public Map<String, String> aliases() {
-                return Map.of();
-            }
-
-            @Override
-            public Map<String, String> fallbacks() {
-                return Map.of();
-            }
-        };
+                ProxyConfig.answerDeadline(Optional.empty(), Map.of("DYNO", "web.1")));
+        assertEquals(null, ProxyConfig.answerDeadline(Optional.empty(), Map.of()));
+        assertEquals(Duration.ofSeconds(50), ProxyConfig.answerDeadline(Optional.of(Duration.ofSeconds(50)), Map.of()));
+        assertEquals(null, ProxyConfig.answerDeadline(Optional.of(Duration.ZERO), Map.of("DYNO", "web.1")));
     }
 }
