@@ -1,6 +1,7 @@
 package io.tollgate.proxy;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,22 +78,45 @@ public class ProxyRoutes {
                 "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path() + hint));
     }
 
-    /** Heroku has no {@code /v1/models}; tollgate answers it: the models this key may use, with their aliases. */
+    /**
+     * Heroku has no {@code /v1/models}; tollgate answers it: the models this key may use, with their aliases. An
+     * Anthropic SDK (it sends {@code anthropic-version}) gets Anthropic's shape, paged by {@code limit},
+     * {@code after_id} and {@code before_id}; an OpenAI SDK gets OpenAI's list.
+     */
     private void listModels(RoutingContext ctx) {
-        authenticator.authenticate(ProxyHandler.presentedKey(ctx.request())).subscribe().with(caller -> {
-            List<Map<String, Object>> data = new ArrayList<>();
-            for (String model : visibleModels(caller)) {
+        authenticator.authenticate(ProxyHandler.presentedKey(ctx.request())).map(caller -> modelList(ctx, caller))
+                .subscribe().with(body -> json(ctx, body), failure -> fail(ctx, failure));
+    }
+
+    private Map<String, Object> modelList(RoutingContext ctx, Caller caller) {
+        List<String> models = List.copyOf(visibleModels(caller));
+        List<Map<String, Object>> data = new ArrayList<>();
+        if (!isAnthropic(ctx)) {
+            for (String model : models) {
                 data.add(modelObject(model));
             }
-            json(ctx, Map.of("object", "list", "data", data));
-        }, failure -> fail(ctx, failure));
+            return Map.of("object", "list", "data", data);
+        }
+        List<String> lifecycle = new ArrayList<>(ctx.queryParam("lifecycle[]"));
+        lifecycle.addAll(ctx.queryParam("lifecycle"));
+        ModelPage page = ModelPage.of(models, ModelPage.Query.of(ctx.request().getParam("limit"),
+                ctx.request().getParam("after_id"), ctx.request().getParam("before_id"), lifecycle));
+        for (String model : page.ids()) {
+            data.add(anthropicModelObject(model));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", data);
+        body.put("has_more", page.hasMore());
+        body.put("first_id", page.ids().isEmpty() ? null : page.ids().get(0));
+        body.put("last_id", page.ids().isEmpty() ? null : page.ids().get(page.ids().size() - 1));
+        return body;
     }
 
     private void getModel(RoutingContext ctx) {
         String model = ctx.pathParam("model");
         authenticator.authenticate(ProxyHandler.presentedKey(ctx.request())).subscribe().with(caller -> {
             if (visibleModels(caller).contains(model)) {
-                json(ctx, modelObject(model));
+                json(ctx, isAnthropic(ctx) ? anthropicModelObject(model) : modelObject(model));
             } else {
                 errors.write(ctx.response(),
                         GatewayException.notFound("model_not_found", "The model '" + model + "' does not exist"));
@@ -118,6 +142,19 @@ public class ProxyRoutes {
 
     private static Map<String, Object> modelObject(String id) {
         return Map.of("id", id, "object", "model", "created", 0, "owned_by", "heroku");
+    }
+
+    /**
+     * Anthropic's ModelInfo, its required fields: Heroku tells no release date, so {@code created_at} is the epoch
+     * (OpenAI's {@code created} is 0), and no limits or capabilities, so they are left out.
+     */
+    private static Map<String, Object> anthropicModelObject(String id) {
+        return Map.of("type", "model", "id", id, "display_name", id, "created_at", "1970-01-01T00:00:00Z",
+                "lifecycle", ModelPage.ACTIVE);
+    }
+
+    private static boolean isAnthropic(RoutingContext ctx) {
+        return ctx.request().getHeader("anthropic-version") != null;
     }
 
     private void json(RoutingContext ctx, Object body) {

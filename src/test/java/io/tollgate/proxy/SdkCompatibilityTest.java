@@ -27,6 +27,9 @@ import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.models.ModelInfo;
+import com.anthropic.models.models.ModelListPage;
+import com.anthropic.models.models.ModelListParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
@@ -364,6 +367,44 @@ class SdkCompatibilityTest {
             stranger.close();
         }
         assertEquals(0, gateway.simulator().count("/v1/messages"), "nothing reached the upstream");
+    }
+
+    @Test
+    void anthropicSdkPagesThroughTheSameModelsTheOpenAiSdkLists() {
+        List<String> openAiIds = openAi.models().list().data().stream().map(Model::id).sorted().toList();
+        assertTrue(openAiIds.size() > 3, "enough models to page through: " + openAiIds);
+
+        List<String> paged = new ArrayList<>();
+        int pages = 0;
+        ModelListPage page = anthropic.models().list(ModelListParams.builder().limit(2).build());
+        while (true) {
+            pages++;
+            for (ModelInfo model : page.data()) {
+                model.validate();
+                assertEquals(model.id(), model.displayName());
+                assertEquals(0, model.createdAt().toEpochSecond());
+                assertEquals(ModelInfo.Lifecycle.ACTIVE, model.lifecycle());
+                paged.add(model.id());
+            }
+            if (!page.hasNextPage()) {
+                break;
+            }
+            page = page.nextPage();
+        }
+
+        assertEquals(openAiIds, paged, "every model once, in order, two a page");
+        assertEquals((openAiIds.size() + 1) / 2, pages);
+        ModelInfo one = anthropic.models().retrieve("claude-4-5-sonnet");
+        one.validate();
+        assertEquals("claude-4-5-sonnet", one.id());
+        assertThrows(com.anthropic.errors.NotFoundException.class, () -> anthropic.models().retrieve("no-such-model"));
+        assertTrue(anthropic.models().list(ModelListParams.builder().addLifecycle(ModelListParams.Lifecycle.RETIRED)
+                .build()).data().isEmpty(), "every model Heroku serves is active");
+        assertEquals(openAiIds.size(), anthropic.models().list(ModelListParams.builder().limit(1000)
+                .addLifecycle(ModelListParams.Lifecycle.ACTIVE).build()).data().size());
+        com.anthropic.errors.BadRequestException e = assertThrows(com.anthropic.errors.BadRequestException.class,
+                () -> anthropic.models().list(ModelListParams.builder().limit(0).build()));
+        assertTrue(e.apiMessage().orElse("").contains("limit"), e.getMessage());
     }
 
     private double refusedForBudget() {
