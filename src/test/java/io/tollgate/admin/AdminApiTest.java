@@ -4,9 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,13 +33,49 @@ class AdminApiTest {
 
     @Test
     void requiresTheAdminToken() {
-        given().get("/admin/v1/tenants").then().statusCode(401).body("error.type", equalTo("authentication_error"))
-                .header("WWW-Authenticate", "Bearer");
+        given().get("/admin/v1/tenants").then().statusCode(401).body("error.type", equalTo("authentication_error"));
         given().header("Authorization", "Bearer wrong-token-of-some-length").get("/admin/v1/tenants").then()
                 .statusCode(401);
         // a tenant key is not an admin token
         given().header("Authorization", "Bearer " + gateway.newKeySecret()).get("/admin/v1/tenants").then()
                 .statusCode(401);
+    }
+
+    @Test
+    void aBrowserReadsWithBasicAuthenticationAndTheTokenAsItsPassword() {
+        String tenant = gateway.newTenant();
+        // what a browser does: asked for credentials by the challenge, it sends them as Basic
+        List<String> challenges = given().get("/admin/v1/tenants/" + tenant + "/usage").then().statusCode(401)
+                .extract().headers().getValues("WWW-Authenticate");
+        assertEquals(List.of("Bearer realm=\"tollgate admin\"", "Basic realm=\"tollgate admin\", charset=\"UTF-8\""),
+                challenges);
+
+        given().auth().preemptive().basic("admin", Gateway.ADMIN_TOKEN).get("/admin/v1/tenants/" + tenant).then()
+                .statusCode(200).body("id", equalTo(tenant));
+        given().auth().preemptive().basic("", Gateway.ADMIN_TOKEN).get("/admin/v1/tenants/" + tenant + "/usage?format=csv")
+                .then().statusCode(200).contentType(startsWith("text/csv"));
+        assertEquals(challenges, given().auth().preemptive().basic("admin", "wrong-token-of-some-length")
+                .get("/admin/v1/tenants").then().statusCode(401).extract().headers().getValues("WWW-Authenticate"),
+                "asked again");
+        given().header("Authorization", "Basic not-base64!").get("/admin/v1/tenants").then().statusCode(401);
+        given().header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                Gateway.ADMIN_TOKEN.getBytes(StandardCharsets.UTF_8))).get("/admin/v1/tenants").then()
+                .statusCode(401);
+    }
+
+    @Test
+    void basicAuthenticationChangesNothingForABrowserSendsItToAnySitesFormToo() {
+        String name = "by-basic-" + UUID.randomUUID();
+        List<String> challenges = given().auth().preemptive().basic("admin", Gateway.ADMIN_TOKEN)
+                .contentType(ContentType.JSON).body(Map.of("name", name)).post("/admin/v1/tenants").then()
+                .statusCode(401).body("error.message", containsString("Bearer")).extract().headers()
+                .getValues("WWW-Authenticate");
+        assertEquals(List.of("Bearer realm=\"tollgate admin\""), challenges, "no Basic challenge: no browser prompt");
+        given().auth().preemptive().basic("admin", Gateway.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("name", name)).patch("/admin/v1/tenants/" + gateway.newTenant()).then().statusCode(401);
+
+        given().header("Authorization", Gateway.admin()).get("/admin/v1/tenants").then().statusCode(200)
+                .body("name", not(hasItem(name)));
     }
 
     @Test
