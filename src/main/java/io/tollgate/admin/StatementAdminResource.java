@@ -2,6 +2,8 @@ package io.tollgate.admin;
 
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.ws.rs.GET;
@@ -20,6 +22,7 @@ import io.smallrye.mutiny.Uni;
 import io.tollgate.admin.dto.StatementResponse;
 import io.tollgate.error.GatewayException;
 import io.tollgate.tenant.TenantService;
+import io.tollgate.usage.UsageRow;
 import io.tollgate.usage.UsageService;
 
 /** A tenant's monthly statement: usage and cost by model for one UTC calendar month. */
@@ -48,10 +51,9 @@ public class StatementAdminResource {
         }
         return tenants.get(tenantId).chain(t -> usage.statement(tenantId, ym)).map(s -> {
             if (UsageAdminResource.csv(format, accept)) {
-                java.util.List<io.tollgate.usage.UsageRow> lines = new java.util.ArrayList<>(s.lines());
+                List<UsageRow> lines = new ArrayList<>(s.lines());
                 lines.add(s.total());
-                return RestResponse.ResponseBuilder.ok((Object) UsageService.toCsv("model", lines), UsageAdminResource.CSV)
-                        .build();
+                return UsageAdminResource.csvAnswer(UsageService.toCsv("model", lines), "statement-" + tenantId + "-" + ym);
             }
             return RestResponse.ResponseBuilder.ok((Object) StatementResponse.of(s), MediaType.APPLICATION_JSON).build();
         });

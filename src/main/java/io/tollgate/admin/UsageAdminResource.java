@@ -89,9 +89,22 @@ public class UsageAdminResource {
     static RestResponse<Object> answer(UUID tenantId, Range range, UsageGrouping grouping, List<UsageRow> rows,
             BudgetResponse budget, String format, String accept) {
         return csv(format, accept)
-                ? RestResponse.ResponseBuilder.ok((Object) UsageService.toCsv(grouping, rows), CSV).build()
+                ? csvAnswer(UsageService.toCsv(grouping, rows), "usage-" + (tenantId == null ? "all" : tenantId) + "-"
+                        + fileDate(range.from()) + "-to-" + fileDate(range.to()) + "-by-" + grouping.label())
                 : RestResponse.ResponseBuilder.ok((Object) new UsageResponse(tenantId, range.from(), range.to(),
                         grouping.label(), rows, budget), MediaType.APPLICATION_JSON).build();
+    }
+
+    /** A CSV with a file name, which a browser saves it under. */
+    static RestResponse<Object> csvAnswer(String csv, String name) {
+        return RestResponse.ResponseBuilder.ok((Object) csv, CSV)
+                .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"").build();
+    }
+
+    /** {@code 2026-11-01}, or {@code 2026-11-29T10-15-00Z} for a range that does not start or end at midnight. */
+    private static String fileDate(Instant instant) {
+        String text = instant.toString();
+        return text.endsWith("T00:00:00Z") ? text.substring(0, 10) : text.replace(':', '-');
     }
 
     static boolean csv(String format, String accept) {

@@ -103,7 +103,9 @@ class UsageReportsTest {
         assertEquals(java.math.BigDecimal.valueOf(rawCost, 6).toPlainString(), statement.getString("totalUsd"));
 
         String csv = given().header("Authorization", Gateway.admin()).accept("text/csv")
-                .get("/admin/v1/tenants/" + f.tenant() + "/statements/2026-03").then().statusCode(200).extract().asString();
+                .get("/admin/v1/tenants/" + f.tenant() + "/statements/2026-03").then().statusCode(200)
+                .header("Content-Disposition", "attachment; filename=\"statement-" + f.tenant() + "-2026-03.csv\"")
+                .extract().asString();
         String[] rows = csv.split("\n");
         assertEquals(5, rows.length, csv); // header, three models, total
         String[] total = rows[4].split(",");
@@ -132,7 +134,9 @@ class UsageReportsTest {
             assertEquals(9, requests, groupBy);
         }
         String csv = given().header("Authorization", Gateway.admin()).accept("text/csv").get(base + "key").then()
-                .statusCode(200).extract().asString();
+                .statusCode(200).header("Content-Disposition",
+                        "attachment; filename=\"usage-" + f.tenant() + "-2026-03-01-to-2026-04-01-by-key.csv\"")
+                .extract().asString();
         String[] lines = csv.split("\n");
         assertEquals(3, lines.length);
         long csvCost = 0;
@@ -215,6 +219,10 @@ class UsageReportsTest {
             long cost = all.getLong("rows.find { it.group == '" + f.tenant() + "' }.costMicros");
             assertEquals(rawSum("cost_micros", f.tenant(), "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z"), cost);
         }
+        given().header("Authorization", Gateway.admin())
+                .get("/admin/v1/usage?from=2026-03-01T12:30:00Z&to=2026-04-01&groupBy=tenant&format=csv").then()
+                .statusCode(200).header("Content-Disposition",
+                        "attachment; filename=\"usage-all-2026-03-01T12-30-00Z-to-2026-04-01-by-tenant.csv\"");
         given().header("Authorization", Gateway.admin()).get("/admin/v1/tenants/" + a.tenant() + "/usage?groupBy=tenant")
                 .then().statusCode(400).body("error.param", equalTo("groupBy"));
     }
