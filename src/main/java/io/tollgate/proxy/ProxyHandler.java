@@ -547,6 +547,8 @@ public class ProxyHandler {
             call.attempts.abandon();
             return;
         }
+        // a stream's answer is cancelled when it comes; no attempt starts for it any more either
+        call.attempts.abandon();
         if (call.exchange != null) {
             call.exchange.cancel();
         }

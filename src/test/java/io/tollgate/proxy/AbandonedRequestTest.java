@@ -3,6 +3,7 @@ package io.tollgate.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -25,13 +26,14 @@ import io.vertx.mutiny.sqlclient.Row;
 /**
  * A client that leaves before a non-streamed answer (its own timeout, an ingress that gives up): the upstream
  * generates the answer whole before its headers, so it is billed upstream whether or not anyone reads it. tollgate
- * reads it and records its usage, and starts no retry for a client that is gone.
+ * reads it and records its usage, and starts no retry for a client that is gone, whose request was a stream either.
  */
 @QuarkusTest
 class AbandonedRequestTest {
 
     static final String PATH = "/v1/chat/completions";
     static final String CHAT = "{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+    static final String STREAM = CHAT.replace("{\"model\"", "{\"stream\":true,\"model\"");
 
     @Inject
     Gateway gateway;
@@ -74,9 +76,27 @@ class AbandonedRequestTest {
         assertEquals(1, row.getInteger("attempts"));
     }
 
+    @Test
+    void noRetryStartsForAStreamWhoseClientLeftBeforeItBegan() throws Exception {
+        // the same for a stream: it is cancelled when it comes, and a failed attempt is not tried again
+        leaveAfter300ms(STREAM, Map.of("x-sim-latency-ms", "600", "x-sim-status", "503"));
+
+        Row row = row();
+        assertEquals(ProxyHandler.CLIENT_CLOSED, row.getInteger("status"));
+        assertTrue(row.getBoolean("streamed"));
+        Gateway.await("the attempt to fail upstream", () -> gateway.simulator().count(PATH) == 1
+                && gateway.simulator().requests(PATH).get(0).outcome() != RecordedRequest.Outcome.IN_PROGRESS);
+        Thread.sleep(500); // a retry would have started by now (backoff 20-100 ms in tests)
+        assertEquals(1, gateway.simulator().count(PATH), "attempts for a client that left");
+    }
+
     private void leaveAfter300ms(Map<String, String> simulator) {
+        leaveAfter300ms(CHAT, simulator);
+    }
+
+    private void leaveAfter300ms(String body, Map<String, String> simulator) {
         HttpClient client = HttpClient.newHttpClient();
-        var request = Sse.request(PATH, key.secret(), CHAT, simulator).timeout(Duration.ofMillis(300)).build();
+        var request = Sse.request(PATH, key.secret(), body, simulator).timeout(Duration.ofMillis(300)).build();
         assertThrows(HttpTimeoutException.class, () -> client.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 
