@@ -65,7 +65,20 @@ public class ProxyRoutes {
         router.route("/models").order(-98).handler(this::wrongBaseUrl);
         router.route("/models/*").order(-98).handler(this::wrongBaseUrl);
         router.route("/v1/v1/*").order(-98).handler(this::wrongBaseUrl);
-        router.route("/v1/*").order(10_000).handler(ctx -> unknownUrl(ctx, ""));
+        router.route("/v1/*").order(10_000).handler(ctx -> unknownUrl(ctx, notServedHint(ctx.request().path())));
+    }
+
+    /** What an SDK's call to an API Heroku AI does not have (Responses, Files, Batches, ...) is told instead. */
+    static String notServedHint(String path) {
+        StringBuilder hint = new StringBuilder(". Heroku AI, which tollgate forwards to, does not have it");
+        if (path.startsWith("/v1/responses")) {
+            hint.append(" (OpenAI's Responses API: use chat completions, /v1/chat/completions)");
+        }
+        hint.append("; served here:");
+        for (Endpoint endpoint : Endpoint.values()) {
+            hint.append(' ').append(endpoint == Endpoint.MCP_SERVERS ? "GET " : "POST ").append(endpoint.path).append(',');
+        }
+        return hint.append(" GET /v1/models").toString();
     }
 
     private void wrongBaseUrl(RoutingContext ctx) {

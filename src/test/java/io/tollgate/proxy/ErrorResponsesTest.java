@@ -3,6 +3,7 @@ package io.tollgate.proxy;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -98,7 +99,21 @@ class ErrorResponsesTest {
         given().header("Authorization", "Bearer " + key).get("/v1/chat/completions").then().statusCode(405)
                 .body("error.code", equalTo("method_not_allowed"));
         given().header("Authorization", "Bearer " + key).get("/v1/nothing/here").then().statusCode(404)
-                .body("error.code", equalTo("unknown_url"));
+                .body("error.code", equalTo("unknown_url"))
+                .body("error.message", containsString("served here: POST /v1/chat/completions, POST /v1/embeddings"));
+    }
+
+    @Test
+    void anSdkCallingAnApiHerokuDoesNotHaveIsToldWhatIsServed() {
+        // OpenAI's SDK: client.responses.create(...); Anthropic's: client.messages.countTokens(...)
+        client().body(CHAT.formatted("claude-4-5-haiku")).post("/v1/responses").then().statusCode(404)
+                .body("error.code", equalTo("unknown_url"))
+                .body("error.message", containsString("Responses API: use chat completions, /v1/chat/completions"))
+                .body("error.message", containsString("GET /v1/mcp/servers, GET /v1/models"));
+        client().body(CHAT.formatted("claude-4-5-haiku")).post("/v1/messages/count_tokens").then().statusCode(404)
+                .body("error.message", containsString("does not have it; served here: POST /v1/chat/completions"))
+                .body("error.message", not(containsString("Responses")));
+        assertEquals(0, gateway.simulator().count("/v1/chat/completions") + gateway.simulator().count("/v1/messages"));
     }
 
     @Test
