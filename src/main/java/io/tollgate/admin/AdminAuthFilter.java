@@ -21,7 +21,7 @@ import io.tollgate.error.ErrorType;
  */
 public class AdminAuthFilter {
 
-    static final String REALM = "realm=\"tollgate admin\"";
+    private static final String REALM = "realm=\"tollgate admin\"";
 
     private final AdminToken token;
 

@@ -49,10 +49,10 @@ record ModelPage(List<String> ids, boolean hasMore) {
 
     /** {@code sortedIds} ascending. */
     static ModelPage of(List<String> sortedIds, Query query) {
-        List<String> candidates = new ArrayList<>();
         if (!query.active()) {
-            return new ModelPage(candidates, false);
+            return new ModelPage(List.of(), false);
         }
+        List<String> candidates = new ArrayList<>();
         for (String id : sortedIds) {
             if ((query.afterId() == null || id.compareTo(query.afterId()) > 0)
                     && (query.beforeId() == null || id.compareTo(query.beforeId()) < 0)) {

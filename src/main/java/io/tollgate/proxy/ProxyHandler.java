@@ -538,17 +538,15 @@ public class ProxyHandler {
             return;
         }
         call.done = true;
+        call.attempts.abandon(); // the client has gone: no attempt starts for it any more
         if (call.upstream != null && call.caller != null && !call.streamed && call.streamUsage == null) {
             // A non-streamed answer the upstream is working on is billed upstream whether or not anyone reads it (it
-            // is generated whole before its headers come): it is read when it comes and its usage recorded. No
-            // attempt starts any more.
+            // is generated whole before its headers come): it is read when it comes and its usage recorded.
             call.status = CLIENT_CLOSED;
             call.abandoned = true;
-            call.attempts.abandon();
             return;
         }
-        // a stream's answer is cancelled when it comes; no attempt starts for it any more either
-        call.attempts.abandon();
+        // a stream's answer is cancelled when it comes
         if (call.exchange != null) {
             call.exchange.cancel();
         }

@@ -51,7 +51,7 @@ public class ProxyRoutes {
 
     void register(@Observes Router router) {
         for (Endpoint endpoint : Endpoint.values()) {
-            HttpMethod method = endpoint == Endpoint.MCP_SERVERS ? HttpMethod.GET : HttpMethod.POST;
+            HttpMethod method = method(endpoint);
             router.route(method, endpoint.path).order(-100).handler(ctx -> handler.handle(ctx, endpoint));
             router.route(endpoint.path).order(-99).handler(ctx -> errors.write(ctx.response(), new GatewayException(
                     405, ErrorType.INVALID_REQUEST, "method_not_allowed", "Use " + method + " on " + endpoint.path)));
@@ -70,15 +70,23 @@ public class ProxyRoutes {
 
     /** What an SDK's call to an API Heroku AI does not have (Responses, Files, Batches, ...) is told instead. */
     static String notServedHint(String path) {
-        StringBuilder hint = new StringBuilder(". Heroku AI, which tollgate forwards to, does not have it");
-        if (path.startsWith("/v1/responses")) {
-            hint.append(" (OpenAI's Responses API: use chat completions, /v1/chat/completions)");
-        }
-        hint.append("; served here:");
+        return ". Heroku AI, which tollgate forwards to, does not have it" + (path.startsWith("/v1/responses")
+                ? " (OpenAI's Responses API: use chat completions, /v1/chat/completions)"
+                : "") + SERVED;
+    }
+
+    private static final String SERVED = served();
+
+    private static String served() {
+        StringBuilder served = new StringBuilder("; served here:");
         for (Endpoint endpoint : Endpoint.values()) {
-            hint.append(' ').append(endpoint == Endpoint.MCP_SERVERS ? "GET " : "POST ").append(endpoint.path).append(',');
+            served.append(' ').append(method(endpoint)).append(' ').append(endpoint.path).append(',');
         }
-        return hint.append(" GET /v1/models").toString();
+        return served.append(" GET /v1/models").toString();
+    }
+
+    private static HttpMethod method(Endpoint endpoint) {
+        return endpoint == Endpoint.MCP_SERVERS ? HttpMethod.GET : HttpMethod.POST;
     }
 
     private void wrongBaseUrl(RoutingContext ctx) {

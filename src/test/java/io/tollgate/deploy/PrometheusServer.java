@@ -116,10 +116,7 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        process.destroy();
-        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
+    public void close() {
+        PackagedApp.stop(process, Duration.ofSeconds(10));
     }
 }

@@ -16,9 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+
+import io.tollgate.support.PackagedApp;
 
 class SimulatorMainTest {
 
@@ -87,10 +88,7 @@ class SimulatorMainTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(2, SimulatorClient.json(chat.body()).get("usage").get("completion_tokens").asInt());
         } finally {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            PackagedApp.stop(process, Duration.ofSeconds(10));
         }
     }
 }

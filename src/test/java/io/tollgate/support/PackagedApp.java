@@ -88,9 +88,14 @@ public final class PackagedApp implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(process, Duration.ofSeconds(20));
+    }
+
+    /** Asks {@code process} to stop (SIGTERM), and kills it when it has not within {@code grace}. */
+    public static void stop(Process process, Duration grace) {
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
             }
         } catch (InterruptedException e) {
