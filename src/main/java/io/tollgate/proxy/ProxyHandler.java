@@ -25,6 +25,9 @@ import io.tollgate.error.ErrorWriter;
 import io.tollgate.error.GatewayException;
 import io.tollgate.eventloop.EventLoops;
 import io.tollgate.platform.RequestIds;
+import io.tollgate.proxy.responses.ResponseEvents;
+import io.tollgate.proxy.responses.ResponseObject;
+import io.tollgate.proxy.responses.ResponsesInput;
 import io.tollgate.ratelimit.Lease;
 import io.tollgate.ratelimit.RateLimitService;
 import io.tollgate.ratelimit.TokenEstimate;
@@ -204,9 +207,14 @@ public class ProxyHandler {
             throw new GatewayException(400, ErrorType.INVALID_REQUEST, "invalid_json", null,
                     "The request body is not valid JSON", Map.of());
         }
-        if (!(parsed instanceof ObjectNode json)) {
+        if (!(parsed instanceof ObjectNode object)) {
             throw new GatewayException(400, ErrorType.INVALID_REQUEST, "invalid_json", null,
                     "The request body must be a JSON object", Map.of());
+        }
+        ObjectNode json = object;
+        if (call.endpoint == Endpoint.RESPONSES) {
+            call.responses = ResponsesInput.of(object);
+            json = call.responses.chat();
         }
         JsonNode modelNode = json.get("model");
         if (modelNode == null || !modelNode.isTextual() || modelNode.asText().isBlank()) {
@@ -224,14 +232,14 @@ public class ProxyHandler {
         Upstream upstream = registry.route(model).orElseThrow(() -> new GatewayException(404,
                 ErrorType.INVALID_REQUEST, "model_not_found", "model", "The model '" + requested + "' does not exist",
                 Map.of()));
-        boolean modified = !model.equals(requested);
-        if (modified) {
+        boolean modified = !model.equals(requested) || call.responses != null;
+        if (!model.equals(requested)) {
             json.put("model", model);
         }
         Endpoint endpoint = call.endpoint;
-        call.streamed = endpoint.alwaysStreams || (json.path("stream").asBoolean(false)
-                && (endpoint == Endpoint.CHAT || endpoint == Endpoint.MESSAGES));
-        if (endpoint == Endpoint.CHAT && call.streamed && !json.path("stream_options").path("include_usage").asBoolean(false)) {
+        call.streamed = endpoint.alwaysStreams || (json.path("stream").asBoolean(false) && endpoint.generates());
+        boolean chatStream = endpoint == Endpoint.CHAT || endpoint == Endpoint.RESPONSES;
+        if (chatStream && call.streamed && !json.path("stream_options").path("include_usage").asBoolean(false)) {
             // ask for usage so the stream can be billed; the client will not see it (StreamUsage strips it)
             JsonNode options = json.get("stream_options");
             ObjectNode streamOptions = options instanceof ObjectNode o ? o : json.putObject("stream_options");
@@ -263,8 +271,7 @@ public class ProxyHandler {
     // included; the lease is finished once, in record(), however the request ends -------------------------------
 
     private void admitThenForward(Call call, Upstream upstream, Buffer body, JsonNode json) {
-        long tokens = TokenEstimate.of(json, call.endpoint == Endpoint.CHAT || call.endpoint == Endpoint.MESSAGES
-                || call.endpoint == Endpoint.AGENTS, rateLimits.defaultMaxOutputTokens());
+        long tokens = TokenEstimate.of(json, call.endpoint.generates(), rateLimits.defaultMaxOutputTokens());
         long admitStart = System.nanoTime();
         // a 429 decided in memory is thrown to authenticated(), which answers it
         Lease now = rateLimits.admitFromMemory(call.caller.limits(), call.upstreamModel, tokens);
@@ -320,7 +327,7 @@ public class ProxyHandler {
             call.upstreamStartNanos = System.nanoTime();
         }
         client.open(upstream, call.endpoint == Endpoint.MCP_SERVERS ? HttpMethod.GET : HttpMethod.POST,
-                call.endpoint.path, headers, body, call.attempts, call.requestId)
+                call.endpoint.upstreamPath, headers, body, call.attempts, call.requestId)
                 .subscribe().with(exchange -> {
                     stopDeadline(call);
                     call.exchange = exchange;
@@ -394,6 +401,9 @@ public class ProxyHandler {
             isJson = read != null;
             if (success && isJson) {
                 tokens = read;
+                if (call.responses != null) {
+                    out = responseObject(call, body);
+                }
             }
         }
         if (status >= 400 && !isJson) {
@@ -412,6 +422,14 @@ public class ProxyHandler {
         });
     }
 
+    /** A chat completion answered for the Responses API, as its Response object. */
+    private Buffer responseObject(Call call, Buffer completion) {
+        JsonNode json = parseJson(completion);
+        return json == null ? completion
+                : Buffer.buffer(writeBytes(ResponseObject.fromCompletion(call.responses.echo(), call.requestId,
+                        clock.instant().getEpochSecond(), json, call.upstreamModel)));
+    }
+
     private void relayStream(Call call, UpstreamExchange exchange) {
         HttpClientResponse upstream = exchange.response();
         HttpServerResponse response = call.ctx.response();
@@ -424,6 +442,13 @@ public class ProxyHandler {
         StreamUsage usage = StreamUsage.of(call.endpoint.usage, call.stripUsage, call.promptChars, mapper);
         call.streamUsage = usage;
         SseEventSplitter splitter = new SseEventSplitter();
+        ResponseEvents events = call.responses == null ? null
+                : new ResponseEvents(mapper, call.responses.echo(), call.requestId, clock.instant().getEpochSecond(),
+                        call.upstreamModel);
+        call.responseEvents = events;
+        if (events != null) {
+            response.write(events.start());
+        }
         if (streamKeepaliveMillis > 0) {
             keepAlive(call, response);
         }
@@ -439,8 +464,9 @@ public class ProxyHandler {
             }
             splitter.feed(chunk, event -> {
                 String replacement = usage.onEvent(event.event(), event.data());
-                Buffer out = replacement == null ? event.raw()
-                        : replacement == StreamUsage.DROP ? null : reframe(event, replacement);
+                Buffer out = events != null ? translated(events.onEvent(event.data()))
+                        : replacement == null ? event.raw()
+                                : replacement == StreamUsage.DROP ? null : reframe(event, replacement);
                 if (out != null && usage.finished() && recorder.mode() == UsageConfig.Mode.DURABLE) {
                     // the end marker reaches the client only once the usage row is durable (see settle)
                     call.holdBack(out);
@@ -467,7 +493,8 @@ public class ProxyHandler {
             }
             call.done = true;
             stopKeepalive(call);
-            Buffer rest = call.afterHeldBack(splitter.remainder());
+            // a Responses stream ends with its finished response, after the usage row like a chat stream's [DONE]
+            Buffer rest = call.afterHeldBack(events != null ? Buffer.buffer(events.end()) : splitter.remainder());
             settle(call, usage.tokens(), usage.finished(), () -> response.end(rest));
         });
         upstream.exceptionHandler(e -> {
@@ -476,6 +503,10 @@ public class ProxyHandler {
                     exchange.idleTimedOut() ? new UpstreamTimeoutException(e.getMessage()) : e);
         });
         upstream.resume();
+    }
+
+    private static Buffer translated(String events) {
+        return events.isEmpty() ? null : Buffer.buffer(events);
     }
 
     /**
@@ -525,7 +556,7 @@ public class ProxyHandler {
         call.done = true;
         stopKeepalive(call);
         log(call, Logger.Level.WARN, null, "Request %s: upstream stream broke after it started: %s", e.toString());
-        Buffer end = errorEvent(call.endpoint, "upstream_stream_error", UpstreamFailures.isTimeout(e)
+        Buffer end = errorEvent(call, "upstream_stream_error", UpstreamFailures.isTimeout(e)
                 ? "The upstream stopped sending; the stream was ended"
                 : "The upstream stream broke off");
         settle(call, call.streamUsage.tokens(), false, () -> call.ctx.response().end(end));
@@ -763,7 +794,7 @@ public class ProxyHandler {
             return;
         }
         if (response.headWritten()) {
-            response.end(errorEvent(call.endpoint, "usage_ledger_unavailable", "The usage ledger is unavailable"));
+            response.end(errorEvent(call, "usage_ledger_unavailable", "The usage ledger is unavailable"));
         } else {
             // the upstream's headers were copied for the answer that is withheld; the client keeps its request id
             response.headers().clear();
@@ -812,7 +843,11 @@ public class ProxyHandler {
     }
 
     /** The error event a broken stream ends with, in the stream's own framing (Anthropic's and agents' named). */
-    private Buffer errorEvent(Endpoint endpoint, String code, String message) {
+    private Buffer errorEvent(Call call, String code, String message) {
+        if (call.responseEvents != null) {
+            return Buffer.buffer(call.responseEvents.error(code, message));
+        }
+        Endpoint endpoint = call.endpoint;
         String body = errors.json(ErrorResponse.of(message, ErrorType.API, code));
         boolean named = endpoint == Endpoint.MESSAGES || endpoint == Endpoint.AGENTS;
         return Buffer.buffer((named ? "event: error\n" : "") + "data: " + body + "\n\n");
@@ -876,6 +911,9 @@ public class ProxyHandler {
         Upstream upstream;
         UpstreamExchange exchange;
         StreamUsage streamUsage;
+        /** A Responses API request: its translation, and for a stream the events' translator. */
+        ResponsesInput responses;
+        ResponseEvents responseEvents;
         String requestedModel;
         String upstreamModel;
         int status;

@@ -70,9 +70,10 @@ public class ProxyRoutes {
 
     /** What an SDK's call to an API Heroku AI does not have (Responses, Files, Batches, ...) is told instead. */
     static String notServedHint(String path) {
-        return ". Heroku AI, which tollgate forwards to, does not have it" + (path.startsWith("/v1/responses")
-                ? " (OpenAI's Responses API: use chat completions, /v1/chat/completions)"
-                : "") + SERVED;
+        return path.startsWith("/v1/responses/")
+                ? ". tollgate keeps no responses: POST /v1/responses answers each request whole (Heroku AI has no"
+                        + " Responses API; tollgate serves it through chat completions)"
+                : ". Heroku AI, which tollgate forwards to, does not have it" + SERVED;
     }
 
     private static final String SERVED = served();

@@ -28,19 +28,64 @@ final class ChatCompletionsEndpoint extends Endpoint {
         JsonNode streamOptions = body.path("stream_options");
         boolean includeUsage = streamOptions.path("include_usage").asBoolean(false);
 
+        ToolCall toolCall = toolCall(body);
+
         int prompt = TokenCount.ofMessages(messages);
-        int wanted = exchange.replyTokens();
+        int wanted = toolCall != null ? toolCall.tokens() : exchange.replyTokens();
         Integer cap = maxCompletion != null ? maxCompletion : maxTokens;
         int produced = cap == null ? wanted : Math.min(wanted, cap);
-        String finishReason = produced < wanted ? "length" : "stop";
+        String finishReason = toolCall != null ? "tool_calls" : produced < wanted ? "length" : "stop";
         Map<String, String> limitHeaders = rateLimit(exchange, key, model, prompt + produced);
 
         Reply reply = new Reply(chatCompletionId(), now(), model.id(), prompt, produced, finishReason,
-                Math.min(prompt, exchange.cachedTokens()));
+                Math.min(prompt, exchange.cachedTokens()), toolCall);
         if (stream) {
             stream(exchange, reply, includeUsage, limitHeaders);
         } else {
             exchange.success(reply.completion(), limitHeaders);
+        }
+    }
+
+    /**
+     * The function the reply calls: when {@code tool_choice} requires a call ({@code "required"}: the first tool) or
+     * names a function; otherwise the reply is text.
+     */
+    private static ToolCall toolCall(ObjectNode body) {
+        JsonNode tools = body.path("tools");
+        JsonNode choice = body.path("tool_choice");
+        String name;
+        if (choice.isTextual() && choice.asText().equals("required")) {
+            name = tools.path(0).path("function").path("name").asText(null);
+        } else if (choice.isObject()) {
+            name = choice.path("function").path("name").asText(null);
+        } else {
+            return null;
+        }
+        for (JsonNode tool : tools) {
+            JsonNode function = tool.path("function");
+            if (function.path("name").asText("").equals(name)) {
+                return new ToolCall(randomId("tooluse_", 22), name,
+                        SimulatedContent.toolArguments(function.path("parameters")));
+            }
+        }
+        throw ApiError.invalid("'tool_choice' requires a function that 'tools' does not declare");
+    }
+
+    private record ToolCall(String id, String name, String arguments) {
+
+        int tokens() {
+            return TokenCount.of(SimulatedContent.TOOL_PREAMBLE) + TokenCount.of(arguments);
+        }
+
+        ObjectNode json(boolean withArguments) {
+            ObjectNode function = Json.object();
+            function.put("name", name);
+            function.put("arguments", withArguments ? arguments : "");
+            ObjectNode call = Json.object();
+            call.put("id", id);
+            call.put("type", "function");
+            call.set("function", function);
+            return call;
         }
     }
 
@@ -55,7 +100,27 @@ final class ChatCompletionsEndpoint extends Endpoint {
         roleDelta.put("role", "assistant");
         roleDelta.put("content", "");
         frames.add(frame(prefix, reply.chunk(roleDelta, null, nullUsage)));
-        for (int i = 0; i < reply.completionTokens; i++) {
+        ToolCall call = reply.toolCall;
+        if (call != null) {
+            // the preamble, then the call: its id and name first, its arguments in two fragments
+            frames.add(frame(prefix, reply.chunk(Json.object().put("content", SimulatedContent.TOOL_PREAMBLE), null,
+                    nullUsage)));
+            ObjectNode first = call.json(false);
+            first.put("index", 0);
+            ObjectNode opening = Json.object();
+            opening.set("tool_calls", Json.array().add(first));
+            frames.add(frame(prefix, reply.chunk(opening, null, nullUsage)));
+            int half = call.arguments.length() / 2;
+            for (String fragment : new String[] { call.arguments.substring(0, half), call.arguments.substring(half) }) {
+                ObjectNode piece = Json.object();
+                piece.put("index", 0);
+                piece.set("function", Json.object().put("arguments", fragment));
+                ObjectNode delta = Json.object();
+                delta.set("tool_calls", Json.array().add(piece));
+                frames.add(frame(prefix, reply.chunk(delta, null, nullUsage)));
+            }
+        }
+        for (int i = 0; call == null && i < reply.completionTokens; i++) {
             ObjectNode delta = Json.object();
             delta.put("content", SimulatedContent.replyPiece(i));
             frames.add(frame(prefix, reply.chunk(delta, null, nullUsage)));
@@ -86,7 +151,7 @@ final class ChatCompletionsEndpoint extends Endpoint {
     }
 
     private record Reply(String id, long created, String model, int promptTokens, int completionTokens,
-            String finishReason, int cachedTokens) {
+            String finishReason, int cachedTokens, ToolCall toolCall) {
 
         ObjectNode usage() {
             ObjectNode usage = Endpoint.usage(promptTokens, completionTokens);
@@ -109,8 +174,12 @@ final class ChatCompletionsEndpoint extends Endpoint {
         ObjectNode completion() {
             ObjectNode message = Json.object();
             message.put("role", "assistant");
-            message.put("content", SimulatedContent.replyText(completionTokens));
+            message.put("content", toolCall != null ? SimulatedContent.TOOL_PREAMBLE
+                    : SimulatedContent.replyText(completionTokens));
             message.putNull("refusal");
+            if (toolCall != null) {
+                message.set("tool_calls", Json.array().add(toolCall.json(true)));
+            }
             ObjectNode choice = Json.object();
             choice.put("index", 0);
             choice.set("message", message);

@@ -62,6 +62,26 @@ public final class SimulatedContent {
         return TokenCount.of(AGENT_PREAMBLE) + TokenCount.of(AGENT_TOOL_ARGUMENTS);
     }
 
+    /** The text before a chat completion's tool call (Claude models say something first). */
+    public static final String TOOL_PREAMBLE = "I'll call a function for that.";
+
+    /**
+     * The arguments of a chat completion's call of a function: each property its JSON schema declares, a string
+     * {@code "sample"}, a number 1, a boolean true, anything else null; in the schema's order.
+     */
+    public static String toolArguments(com.fasterxml.jackson.databind.JsonNode parameters) {
+        com.fasterxml.jackson.databind.node.ObjectNode arguments = Json.object();
+        parameters.path("properties").fields().forEachRemaining(property -> {
+            switch (property.getValue().path("type").asText("")) {
+                case "string" -> arguments.put(property.getKey(), "sample");
+                case "integer", "number" -> arguments.put(property.getKey(), 1);
+                case "boolean" -> arguments.put(property.getKey(), true);
+                default -> arguments.putNull(property.getKey());
+            }
+        });
+        return Json.write(arguments);
+    }
+
     /** A unit-length 1024-dimension vector seeded from a hash of the text. */
     public static float[] embedding(String text) {
         SplittableRandom random = new SplittableRandom(hash(text));

@@ -3,7 +3,6 @@ package io.tollgate.proxy;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -105,14 +104,20 @@ class ErrorResponsesTest {
 
     @Test
     void anSdkCallingAnApiHerokuDoesNotHaveIsToldWhatIsServed() {
-        // OpenAI's SDK: client.responses.create(...); Anthropic's: client.messages.countTokens(...)
-        client().body(CHAT.formatted("claude-4-5-haiku")).post("/v1/responses").then().statusCode(404)
-                .body("error.code", equalTo("unknown_url"))
-                .body("error.message", containsString("Responses API: use chat completions, /v1/chat/completions"))
-                .body("error.message", containsString("GET /v1/mcp/servers, GET /v1/models"));
+        // Anthropic's SDK: client.messages.countTokens(...); OpenAI's: client.files.create(...)
         client().body(CHAT.formatted("claude-4-5-haiku")).post("/v1/messages/count_tokens").then().statusCode(404)
+                .body("error.code", equalTo("unknown_url"))
                 .body("error.message", containsString("does not have it; served here: POST /v1/chat/completions"))
-                .body("error.message", not(containsString("Responses")));
+                .body("error.message", containsString("GET /v1/mcp/servers, POST /v1/responses, GET /v1/models"));
+        client().body("{}").post("/v1/files").then().statusCode(404)
+                .body("error.message", containsString("does not have it; served here:"));
+        // OpenAI's SDK: client.responses.retrieve(id), .delete(id), .cancel(id), .inputItems.list(id)
+        for (String path : List.of("/v1/responses/resp_1", "/v1/responses/resp_1/cancel",
+                "/v1/responses/resp_1/input_items")) {
+            given().header("Authorization", "Bearer " + key).get(path).then().statusCode(404)
+                    .body("error.code", equalTo("unknown_url"))
+                    .body("error.message", containsString("tollgate keeps no responses"));
+        }
         assertEquals(0, gateway.simulator().count("/v1/chat/completions") + gateway.simulator().count("/v1/messages"));
     }
 

@@ -34,11 +34,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
+import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -50,6 +53,17 @@ import com.openai.models.images.Image;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImagesResponse;
 import com.openai.models.models.Model;
+import com.openai.models.responses.EasyInputMessage;
+import com.openai.models.responses.FunctionTool;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseInputItem;
+import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseStatus;
+import com.openai.models.responses.ResponseStreamEvent;
+import com.openai.models.responses.ResponseUsage;
+import com.openai.models.responses.ToolChoiceOptions;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -290,6 +304,91 @@ class SdkCompatibilityTest {
         }
     }
 
+    @Test
+    void openAiSdkCreatesAResponseThroughChatCompletionsAndItsUsageIsTheBilledRow() {
+        Response response;
+        String requestId;
+        try (HttpResponseFor<Response> raw = openAi.responses().withRawResponse().create(ResponseCreateParams.builder()
+                .model("claude-4-5-haiku").instructions("Be brief.").input(PROMPT).build())) {
+            requestId = requestId(raw.headers().values("x-request-id"));
+            response = raw.parse();
+        }
+        response.validate();
+
+        assertEquals(SimulatedContent.replyText(12), outputText(response));
+        assertEquals(Optional.of(ResponseStatus.COMPLETED), response.status());
+        ResponseUsage usage = response.usage().orElseThrow();
+        Row row = gateway.usageRow(requestId);
+        assertEquals("responses", row.getString("endpoint"));
+        assertEquals(usage.inputTokens(), row.getLong("input_tokens"));
+        assertEquals(usage.outputTokens(), row.getLong("output_tokens"));
+        assertEquals(usage.totalTokens(), row.getLong("total_tokens"));
+    }
+
+    @Test
+    void openAiSdkAccumulatesAStreamedResponseToWhatTheCompletedEventHolds() {
+        ResponseAccumulator accumulator = ResponseAccumulator.createWithSnapshots();
+        StringBuilder deltas = new StringBuilder();
+        try (StreamResponse<ResponseStreamEvent> stream = openAi.responses().createStreaming(ResponseCreateParams
+                .builder().model("claude-4-5-haiku").input(PROMPT).build())) {
+            stream.stream().forEach(event -> {
+                accumulator.accumulate(event);
+                event.outputTextDelta().ifPresent(delta -> deltas.append(delta.delta()));
+            });
+        }
+
+        assertEquals(SimulatedContent.replyText(12), deltas.toString());
+        Response response = accumulator.response();
+        response.validate();
+        assertEquals(SimulatedContent.replyText(12), outputText(response));
+        assertEquals(SimulatedContent.replyText(12), outputText(accumulator.reconstructedResponse()),
+                "the events alone make up the same response");
+        assertEquals(12, response.usage().orElseThrow().outputTokens());
+        assertEquals(12, gateway.usageRow("req_" + response.id().substring(5)).getLong("output_tokens"));
+    }
+
+    @Test
+    void openAiSdkRunsAFunctionCallingTurnAndSendsTheOutputBack() {
+        FunctionTool weather = FunctionTool.builder().name("weather").description("The weather in a city")
+                .parameters(FunctionTool.Parameters.builder().putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                        .build())
+                .strict(false).build();
+        Response first = openAi.responses().create(ResponseCreateParams.builder().model("claude-4-5-haiku")
+                .input("Weather in Paris?").addTool(weather).toolChoice(ToolChoiceOptions.REQUIRED).build());
+        first.validate();
+
+        ResponseFunctionToolCall call = first.output().stream().flatMap(item -> item.functionCall().stream())
+                .findFirst().orElseThrow();
+        assertEquals("weather", call.name());
+        assertEquals("{\"city\":\"sample\"}", call.arguments());
+
+        List<ResponseInputItem> turn = new ArrayList<>();
+        turn.add(ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder().role(EasyInputMessage.Role.USER)
+                .content("Weather in Paris?").build()));
+        turn.add(ResponseInputItem.ofFunctionCall(call));
+        turn.add(ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                .callId(call.callId()).output("sunny").build()));
+        Response second = openAi.responses().create(ResponseCreateParams.builder().model("claude-4-5-haiku")
+                .inputOfResponse(turn).addTool(weather).build());
+        second.validate();
+
+        assertEquals(SimulatedContent.replyText(12), outputText(second));
+        JsonNode sent = upstreamBody("/v1/chat/completions", 1);
+        assertEquals(call.callId(), sent.path("messages").get(2).path("tool_call_id").asText());
+        assertEquals("sunny", sent.path("messages").get(2).path("content").asText());
+    }
+
+    @Test
+    void openAiSdkRaisesForAResponsesCallThatNeedsStoredState() {
+        BadRequestException e = assertThrows(BadRequestException.class, () -> openAi.responses().create(
+                ResponseCreateParams.builder().model("claude-4-5-haiku").input("And then?")
+                        .previousResponseId("resp_1").build()));
+        assertTrue(e.getMessage().contains("keeps no responses"), e.getMessage());
+        NotFoundException missing = assertThrows(NotFoundException.class, () -> openAi.responses().retrieve("resp_1"));
+        assertTrue(missing.getMessage().contains("keeps no responses"), missing.getMessage());
+    }
+
     // --- Anthropic Java SDK ----------------------------------------------------------------------------------
 
     @Test
@@ -415,7 +514,11 @@ class SdkCompatibilityTest {
     // --- helpers ---------------------------------------------------------------------------------------------
 
     private JsonNode upstreamBody(String path) {
-        String body = gateway.simulator().requests(path).get(0).body();
+        return upstreamBody(path, 0);
+    }
+
+    private JsonNode upstreamBody(String path, int index) {
+        String body = gateway.simulator().requests(path).get(index).body();
         try {
             return mapper.readTree(body);
         } catch (Exception e) {
@@ -433,6 +536,16 @@ class SdkCompatibilityTest {
 
     private static MessageCreateParams message(String model) {
         return MessageCreateParams.builder().model(model).maxTokens(100).addUserMessage(PROMPT).build();
+    }
+
+    /** The text of a response's messages, as the OpenAI SDKs' outputText helpers read it. */
+    private static String outputText(Response response) {
+        StringBuilder text = new StringBuilder();
+        for (ResponseOutputItem item : response.output()) {
+            item.message().ifPresent(message -> message.content().forEach(
+                    content -> content.outputText().ifPresent(part -> text.append(part.text()))));
+        }
+        return text.toString();
     }
 
     private static String requestId(List<String> values) {

@@ -1,0 +1,223 @@
+package io.tollgate.proxy.responses;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+class ResponseEventsTest {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectNode echo = ResponsesInput
+            .of((ObjectNode) read("{\"model\":\"claude-4-5-haiku\",\"input\":\"Hi\",\"instructions\":\"Be brief.\"}"))
+            .echo();
+
+    @Test
+    void aTextStreamOpensTheMessageRelaysEachDeltaAndEndsWithTheUsage() {
+        ResponseEvents events = events();
+        List<JsonNode> out = new ArrayList<>(parse(events.start()));
+        out.addAll(parse(events.onEvent(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null))));
+        out.addAll(parse(events.onEvent(chunk("{\"content\":\"Hel\"}", null))));
+        out.addAll(parse(events.onEvent(chunk("{\"content\":\"lo\"}", null))));
+        out.addAll(parse(events.onEvent(chunk("{}", "stop"))));
+        out.addAll(parse(events.onEvent(usageChunk(12, 2))));
+        assertTrue(events.onEvent("[DONE]").isEmpty());
+        out.addAll(parse(events.end()));
+
+        assertEquals(List.of("response.created", "response.in_progress", "response.output_item.added",
+                "response.content_part.added", "response.output_text.delta", "response.output_text.delta",
+                "response.output_text.done", "response.content_part.done", "response.output_item.done",
+                "response.completed"), types(out));
+        for (int i = 0; i < out.size(); i++) {
+            assertEquals(i, out.get(i).path("sequence_number").asInt(), "events are numbered in order");
+        }
+        JsonNode created = out.get(0).path("response");
+        assertEquals("resp_0123", created.path("id").asText());
+        assertEquals("in_progress", created.path("status").asText());
+        assertEquals("Be brief.", created.path("instructions").asText());
+        assertEquals("Hel", out.get(4).path("delta").asText());
+        assertEquals("msg_0123", out.get(4).path("item_id").asText());
+        assertEquals("Hello", out.get(6).path("text").asText());
+        JsonNode done = out.get(9).path("response");
+        assertEquals("completed", done.path("status").asText());
+        assertEquals("claude-4-5-haiku", done.path("model").asText());
+        assertEquals("Hello", done.path("output").get(0).path("content").get(0).path("text").asText());
+        assertEquals("completed", done.path("output").get(0).path("status").asText());
+        assertEquals(12, done.path("usage").path("input_tokens").asInt());
+        assertEquals(2, done.path("usage").path("output_tokens").asInt());
+        assertEquals(14, done.path("usage").path("total_tokens").asInt());
+    }
+
+    @Test
+    void aToolCallClosesThePreambleAndStreamsItsArguments() {
+        ResponseEvents events = events();
+        events.start();
+        List<JsonNode> out = new ArrayList<>();
+        out.addAll(parse(events.onEvent(chunk("{\"content\":\"Let me check.\"}", null))));
+        out.addAll(parse(events.onEvent(chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"tooluse_1\",\"type\":"
+                + "\"function\",\"function\":{\"name\":\"weather\",\"arguments\":\"\"}}]}", null))));
+        out.addAll(parse(events.onEvent(chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
+                + "\"{\\\"city\\\":\"}}]}", null))));
+        out.addAll(parse(events.onEvent(chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
+                + "\"\\\"Paris\\\"}\"}}]}", null))));
+        out.addAll(parse(events.onEvent(chunk("{}", "tool_calls"))));
+        events.onEvent("[DONE]");
+        out.addAll(parse(events.end()));
+
+        assertEquals(List.of("response.output_item.added", "response.content_part.added",
+                "response.output_text.delta", "response.output_text.done", "response.content_part.done",
+                "response.output_item.done", "response.output_item.added", "response.function_call_arguments.delta",
+                "response.function_call_arguments.delta", "response.function_call_arguments.done",
+                "response.output_item.done", "response.completed"), types(out));
+        JsonNode added = out.get(6);
+        assertEquals(1, added.path("output_index").asInt());
+        assertEquals("function_call", added.path("item").path("type").asText());
+        assertEquals("tooluse_1", added.path("item").path("call_id").asText());
+        assertEquals("{\"city\":\"Paris\"}", out.get(9).path("arguments").asText());
+        JsonNode output = out.get(11).path("response").path("output");
+        assertEquals(2, output.size());
+        assertEquals("Let me check.", output.get(0).path("content").get(0).path("text").asText());
+        assertEquals("fc_0123_0", output.get(1).path("id").asText());
+        assertEquals("weather", output.get(1).path("name").asText());
+        assertEquals("{\"city\":\"Paris\"}", output.get(1).path("arguments").asText());
+        assertTrue(out.get(11).path("response").path("usage").isNull(), "no usage chunk came");
+    }
+
+    @Test
+    void anAnswerCutAtItsTokenLimitEndsIncomplete() {
+        ResponseEvents events = events();
+        events.start();
+        events.onEvent(chunk("{\"content\":\"Hel\"}", null));
+        events.onEvent(chunk("{}", "length"));
+        events.onEvent("[DONE]");
+        List<JsonNode> out = parse(events.end());
+
+        JsonNode last = out.get(out.size() - 1);
+        assertEquals("response.incomplete", last.path("type").asText());
+        assertEquals("incomplete", last.path("response").path("status").asText());
+        assertEquals("max_output_tokens", last.path("response").path("incomplete_details").path("reason").asText());
+        assertEquals("incomplete", last.path("response").path("output").get(0).path("status").asText());
+    }
+
+    @Test
+    void aStreamThatEndsBeforeItsAnswerIsWholeFails() {
+        ResponseEvents events = events();
+        events.start();
+        events.onEvent(chunk("{\"content\":\"Hel\"}", null));
+        List<JsonNode> out = parse(events.end());
+
+        JsonNode last = out.get(out.size() - 1);
+        assertEquals("response.failed", last.path("type").asText());
+        assertEquals("server_error", last.path("response").path("error").path("code").asText());
+        assertEquals("Hel", last.path("response").path("output").get(0).path("content").get(0).path("text").asText());
+    }
+
+    @Test
+    void anEmptyAnswerIsStillAMessage() {
+        ResponseEvents events = events();
+        events.start();
+        events.onEvent(chunk("{}", "stop"));
+        List<JsonNode> out = parse(events.end());
+
+        assertEquals(List.of("response.output_item.added", "response.content_part.added", "response.output_text.done",
+                "response.content_part.done", "response.output_item.done", "response.completed"), types(out));
+        assertEquals("", out.get(5).path("response").path("output").get(0).path("content").get(0).path("text")
+                .asText("absent"));
+    }
+
+    @Test
+    void aBreakIsAnErrorEventThatTheSdksRaiseAndNothingFollowsIt() {
+        ResponseEvents events = events();
+        events.start();
+        events.onEvent(chunk("{\"content\":\"Hel\"}", null));
+        List<JsonNode> out = parse(events.error("upstream_stream_error", "The upstream stream broke off"));
+
+        assertEquals(1, out.size());
+        JsonNode error = out.get(0);
+        assertEquals("error", error.path("type").asText());
+        assertEquals("upstream_stream_error", error.path("code").asText());
+        assertEquals("The upstream stream broke off", error.path("message").asText());
+        assertEquals("The upstream stream broke off", error.path("error").path("message").asText());
+        assertTrue(events.end().isEmpty());
+        assertTrue(events.onEvent(chunk("{\"content\":\"lo\"}", null)).isEmpty());
+    }
+
+    @Test
+    void anErrorTheUpstreamSendsInTheStreamBecomesTheErrorEvent() {
+        ResponseEvents events = events();
+        events.start();
+        List<JsonNode> out = parse(events.onEvent("{\"error\":{\"message\":\"Overloaded\",\"code\":\"overloaded\"}}"));
+
+        assertEquals("error", out.get(0).path("type").asText());
+        assertEquals("overloaded", out.get(0).path("code").asText());
+        assertEquals("Overloaded", out.get(0).path("message").asText());
+    }
+
+    @Test
+    void reasoningComesAsItsOwnItemBeforeTheMessage() {
+        ResponseEvents events = events();
+        events.start();
+        List<JsonNode> out = new ArrayList<>(parse(events.onEvent(chunk("{\"reasoning\":{\"thinking\":\"Hmm\"}}", null))));
+        out.addAll(parse(events.onEvent(chunk("{\"content\":\"Yes\"}", "stop"))));
+        events.onEvent("[DONE]");
+        out.addAll(parse(events.end()));
+
+        assertEquals("reasoning", out.get(0).path("item").path("type").asText());
+        assertEquals("Hmm", out.get(1).path("delta").asText());
+        assertEquals("response.reasoning_text.done", out.get(2).path("type").asText());
+        JsonNode output = out.get(out.size() - 1).path("response").path("output");
+        assertEquals("Hmm", output.get(0).path("content").get(0).path("text").asText());
+        assertEquals("Yes", output.get(1).path("content").get(0).path("text").asText());
+    }
+
+    private ResponseEvents events() {
+        return new ResponseEvents(mapper, echo, "req_0123", 1_760_000_000L, "claude-4-5-haiku");
+    }
+
+    private static String chunk(String delta, String finish) {
+        return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"claude-4-5-haiku\","
+                + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":"
+                + (finish == null ? "null" : "\"" + finish + "\"") + "}]}";
+    }
+
+    private static String usageChunk(int prompt, int completion) {
+        return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"claude-4-5-haiku\","
+                + "\"choices\":[],\"usage\":{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion
+                + ",\"total_tokens\":" + (prompt + completion) + "}}";
+    }
+
+    /** The events' data, checking each event's name is its type. */
+    private List<JsonNode> parse(String sse) {
+        List<JsonNode> events = new ArrayList<>();
+        for (String block : sse.split("\n\n")) {
+            if (block.isEmpty()) {
+                continue;
+            }
+            String[] lines = block.split("\n");
+            assertTrue(lines[0].startsWith("event: ") && lines[1].startsWith("data: "), block);
+            JsonNode data = read(lines[1].substring(6));
+            assertEquals(lines[0].substring(7), data.path("type").asText());
+            events.add(data);
+        }
+        return events;
+    }
+
+    private static List<String> types(List<JsonNode> events) {
+        return events.stream().map(event -> event.path("type").asText()).toList();
+    }
+
+    private JsonNode read(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError(json, e);
+        }
+    }
+}
