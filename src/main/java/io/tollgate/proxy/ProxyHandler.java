@@ -232,10 +232,11 @@ public class ProxyHandler {
         Upstream upstream = registry.route(model).orElseThrow(() -> new GatewayException(404,
                 ErrorType.INVALID_REQUEST, "model_not_found", "model", "The model '" + requested + "' does not exist",
                 Map.of()));
-        boolean modified = !model.equals(requested) || call.responses != null;
-        if (!model.equals(requested)) {
+        boolean aliased = !model.equals(requested);
+        if (aliased) {
             json.put("model", model);
         }
+        boolean modified = aliased || call.responses != null;
         Endpoint endpoint = call.endpoint;
         call.streamed = endpoint.alwaysStreams || (json.path("stream").asBoolean(false) && endpoint.generates());
         boolean chatStream = endpoint == Endpoint.CHAT || endpoint == Endpoint.RESPONSES;
