@@ -77,6 +77,7 @@ serve_pair() {
 # THINK_MS) before each request. Appends one line to RAW: wrk's RESULT fields, the target's CPU ticks over the run and
 # its RSS after it, and for a tollgate the usage ledger's writes, rows and writes that waited over the run
 # (ledger_writes, read outside the CPU window). The phase `latency` also runs a packet capture: what the proxy adds to each request.
+# BENCH_API=responses sends the same prompt to a tollgate's /v1/responses instead of /v1/chat/completions (responses.sh).
 measure() {
     local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} think=${7:-0}
     local port key pids before after result added="" ledger="" writes0 rows0 waits0 writes1 rows1 waits1
@@ -90,7 +91,7 @@ measure() {
     # shellcheck disable=SC2086
     before=$(ticks $pids)
     result=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 30s -s "$ROOT/bench/lua/chat.lua" "http://127.0.0.1:$port" \
-        -- "$key" "$model" "$stream" 0 "$think" 2>&1 | grep '^RESULT' || true)
+        -- "$key" "$model" "$stream" 0 "$think" "${BENCH_API:-chat}" 2>&1 | grep '^RESULT' || true)
     # shellcheck disable=SC2086
     after=$(ticks $pids)
     [ "$phase" != latency ] || { capture_stop; added=" $CAPTURE_RESULT"; }
@@ -99,7 +100,7 @@ measure() {
         ledger=" writes=$((writes1 - writes0)) rows=$((rows1 - rows0)) waits=$((waits1 - waits0))"
     fi
     # shellcheck disable=SC2086
-    echo "$phase target=$target conns=$conns think_ms=$think ${result#RESULT }$added$ledger cpu_ticks=$((after - before)) hz=$(getconf CLK_TCK) rss_mib=$(awk '/VmRSS/ {t += $2} END {print int(t / 1024)}' $(printf '/proc/%s/status ' $pids))" >>"$RAW"
+    echo "$phase target=$target api=${BENCH_API:-chat} conns=$conns think_ms=$think ${result#RESULT }$added$ledger cpu_ticks=$((after - before)) hz=$(getconf CLK_TCK) rss_mib=$(awk '/VmRSS/ {t += $2} END {print int(t / 1024)}' $(printf '/proc/%s/status ' $pids))" >>"$RAW"
 }
 # warm_up TARGET PID...: for each tollgate (this or base) and its pid, 2 x 20 s at saturation, then slices of 10 s at
 # saturation and 5 s of run.sh's latency load until its JIT settles (jit_settle, at most 8 slices).

@@ -70,7 +70,8 @@ public class ProxyRoutes {
 
     /** What an SDK's call to an API Heroku AI does not have (Responses, Files, Batches, ...) is told instead. */
     static String notServedHint(String path) {
-        return path.startsWith("/v1/responses/")
+        // /v1/responses/input_tokens counts tokens; the other paths under it reach a stored response
+        return path.startsWith("/v1/responses/") && !path.equals("/v1/responses/input_tokens")
                 ? ". tollgate keeps no responses: POST /v1/responses answers each request whole (Heroku AI has no"
                         + " Responses API; tollgate serves it through chat completions)"
                 : ". Heroku AI, which tollgate forwards to, does not have it" + SERVED;

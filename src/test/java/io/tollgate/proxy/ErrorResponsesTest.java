@@ -109,8 +109,10 @@ class ErrorResponsesTest {
                 .body("error.code", equalTo("unknown_url"))
                 .body("error.message", containsString("does not have it; served here: POST /v1/chat/completions"))
                 .body("error.message", containsString("GET /v1/mcp/servers, POST /v1/responses, GET /v1/models"));
-        client().body("{}").post("/v1/files").then().statusCode(404)
-                .body("error.message", containsString("does not have it; served here:"));
+        for (String path : List.of("/v1/files", "/v1/responses/input_tokens")) {
+            client().body("{}").post(path).then().statusCode(404)
+                    .body("error.message", containsString("does not have it; served here:"));
+        }
         // OpenAI's SDK: client.responses.retrieve(id), .delete(id), .cancel(id), .inputItems.list(id)
         for (String path : List.of("/v1/responses/resp_1", "/v1/responses/resp_1/cancel",
                 "/v1/responses/resp_1/input_items")) {

@@ -118,6 +118,28 @@ class ResponsesApiTest {
     }
 
     @Test
+    void anAnswerCutAtMaxOutputTokensIsIncomplete() throws Exception {
+        Response response = post("{\"model\":\"claude-4-5-haiku\",\"input\":\"Hi\",\"max_output_tokens\":5}").then()
+                .statusCode(200)
+                .body("status", equalTo("incomplete"))
+                .body("incomplete_details.reason", equalTo("max_output_tokens"))
+                .body("max_output_tokens", equalTo(5))
+                .body("output[0].status", equalTo("incomplete"))
+                .body("output[0].content[0].text", equalTo(SimulatedContent.replyText(5)))
+                .extract().response();
+        JsonNode upstream = mapper.readTree(gateway.simulator().requests("/v1/chat/completions").get(0).body());
+        assertEquals(5, upstream.path("max_tokens").asInt());
+        assertEquals(5, gateway.usageRow(response.header("x-request-id")).getLong("output_tokens"));
+
+        Sse.Result stream = Sse.post("/v1/responses", key,
+                "{\"model\":\"claude-4-5-haiku\",\"input\":\"Hi\",\"max_output_tokens\":5,\"stream\":true}");
+        Sse.Event last = stream.events().get(stream.events().size() - 1);
+        assertEquals("response.incomplete", last.event(), stream.raw());
+        assertEquals("max_output_tokens",
+                mapper.readTree(last.data()).path("response").path("incomplete_details").path("reason").asText());
+    }
+
+    @Test
     void callsAFunctionThenTakesItsOutputBack() throws Exception {
         Response first = post("{\"model\":\"claude-4-5-haiku\",\"input\":\"Weather in Paris?\",\"tools\":[" + WEATHER
                 + "],\"tool_choice\":\"required\"}").then().statusCode(200)

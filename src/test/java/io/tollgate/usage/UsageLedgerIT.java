@@ -200,7 +200,16 @@ class UsageLedgerIT {
             assertFalse(stream.body().contains("[DONE]"), "no end marker without the row: " + stream.body());
             withheld.add(stream.headers().firstValue("x-request-id").orElseThrow());
 
-            assertEquals(2.0, failedRows(gateway), "each withheld answer's row counted");
+            // OpenAI's Responses API: its stream's end, response.completed, waits for the row as [DONE] does
+            HttpResponse<String> responses = gateway.post("/v1/responses", key,
+                    "{\"model\":\"claude-4-5-haiku\",\"input\":\"Hi\",\"stream\":true}");
+            assertEquals(200, responses.statusCode(), responses.body());
+            assertTrue(responses.body().contains("event: error\n") && responses.body().contains(
+                    "\"code\":\"usage_ledger_unavailable\""), responses.body());
+            assertFalse(responses.body().contains("response.completed"), "no end without the row: " + responses.body());
+            withheld.add(responses.headers().firstValue("x-request-id").orElseThrow());
+
+            assertEquals(3.0, failedRows(gateway), "each withheld answer's row counted");
         }
         // either back: answered again, and the rows land
         String after = gateway.answered(key, false);
@@ -399,10 +408,13 @@ class UsageLedgerIT {
         }
 
         HttpResponse<String> chat(String key, boolean stream) throws IOException, InterruptedException {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+            return post("/v1/chat/completions", key, CHAT.formatted(stream ? ",\"stream\":true" : ""));
+        }
+
+        HttpResponse<String> post(String path, String key, String body) throws IOException, InterruptedException {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
                     .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
-                    .timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofString(CHAT.formatted(stream ? ",\"stream\":true" : ""))).build(),
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
 
