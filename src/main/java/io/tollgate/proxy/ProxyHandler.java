@@ -389,22 +389,19 @@ public class ProxyHandler {
         boolean success = status >= 200 && status < 300;
         Tokens tokens = Tokens.NONE;
         boolean isJson;
-        if (success && call.base64Embeddings) {
+        if (success && (call.base64Embeddings || call.responses != null)) {
+            // an answer rewritten for the client: its usage is read from the tree the rewrite needs
             JsonNode json = parseJson(body);
             isJson = json != null;
             if (isJson) {
                 tokens = UsageExtractor.fromJson(call.endpoint.usage, json);
-                EmbeddingEncoding.toBase64(json);
-                out = Buffer.buffer(writeBytes(json));
+                out = Buffer.buffer(writeBytes(rewritten(call, json)));
             }
         } else {
             Tokens read = readUsage(call.endpoint, body);
             isJson = read != null;
             if (success && isJson) {
                 tokens = read;
-                if (call.responses != null) {
-                    out = responseObject(call, body);
-                }
             }
         }
         if (status >= 400 && !isJson) {
@@ -423,12 +420,17 @@ public class ProxyHandler {
         });
     }
 
-    /** A chat completion answered for the Responses API, as its Response object. */
-    private Buffer responseObject(Call call, Buffer completion) {
-        JsonNode json = parseJson(completion);
-        return json == null ? completion
-                : Buffer.buffer(writeBytes(ResponseObject.fromCompletion(call.responses.echo(), call.requestId,
-                        clock.instant().getEpochSecond(), json, call.upstreamModel)));
+    /**
+     * What the client gets of a successful answer that is not relayed as it came: a chat completion answered for the
+     * Responses API, as its Response object; embeddings asked as base64, encoded so.
+     */
+    private JsonNode rewritten(Call call, JsonNode answer) {
+        if (call.responses != null) {
+            return ResponseObject.fromCompletion(call.responses.echo(), call.requestId, clock.instant().getEpochSecond(),
+                    answer, call.upstreamModel);
+        }
+        EmbeddingEncoding.toBase64(answer);
+        return answer;
     }
 
     private void relayStream(Call call, UpstreamExchange exchange) {
