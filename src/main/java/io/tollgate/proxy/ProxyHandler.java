@@ -245,7 +245,8 @@ public class ProxyHandler {
             JsonNode options = json.get("stream_options");
             ObjectNode streamOptions = options instanceof ObjectNode o ? o : json.putObject("stream_options");
             streamOptions.put("include_usage", true);
-            call.stripUsage = true;
+            // a Responses client sees no chat chunk, so there is nothing to strip
+            call.stripUsage = endpoint == Endpoint.CHAT;
             modified = true;
         }
         if (endpoint == Endpoint.EMBEDDINGS) {
@@ -467,7 +468,7 @@ public class ProxyHandler {
             }
             splitter.feed(chunk, event -> {
                 String replacement = usage.onEvent(event.event(), event.data());
-                Buffer out = events != null ? translated(events.onEvent(event.data()))
+                Buffer out = events != null ? translated(events.onChunk(event.data(), usage.lastChunk()))
                         : replacement == null ? event.raw()
                                 : replacement == StreamUsage.DROP ? null : reframe(event, replacement);
                 if (out != null && usage.finished() && recorder.mode() == UsageConfig.Mode.DURABLE) {

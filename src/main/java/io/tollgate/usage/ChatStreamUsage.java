@@ -17,6 +17,7 @@ final class ChatStreamUsage implements StreamUsage {
     private Tokens reported;
     private long deliveredChars;
     private boolean finished;
+    private JsonNode lastChunk;
 
     ChatStreamUsage(ObjectMapper mapper, boolean stripUsage, long promptChars) {
         this.mapper = mapper;
@@ -26,6 +27,7 @@ final class ChatStreamUsage implements StreamUsage {
 
     @Override
     public String onEvent(String event, String data) {
+        lastChunk = null;
         if (data.equals("[DONE]")) {
             finished = true;
             return null;
@@ -47,6 +49,9 @@ final class ChatStreamUsage implements StreamUsage {
             }
         }
         JsonNode usage = chunk.get("usage");
+        if (!stripUsage) {
+            lastChunk = chunk;
+        }
         if (usage == null || !usage.isObject()) {
             return null;
         }
@@ -76,5 +81,10 @@ final class ChatStreamUsage implements StreamUsage {
     @Override
     public boolean finished() {
         return finished;
+    }
+
+    @Override
+    public JsonNode lastChunk() {
+        return lastChunk;
     }
 }

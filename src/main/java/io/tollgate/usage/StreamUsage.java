@@ -1,5 +1,6 @@
 package io.tollgate.usage;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -23,6 +24,14 @@ public interface StreamUsage {
 
     /** Whether the stream's own end marker arrived. */
     boolean finished();
+
+    /**
+     * The JSON the last event carried, as {@link #onEvent} parsed it (unchanged: only when it strips nothing), so that
+     * a translation of the stream need not parse it again; null when it parsed none.
+     */
+    default JsonNode lastChunk() {
+        return null;
+    }
 
     /**
      * @param stripUsage the client did not ask for usage: remove it from what it sees

@@ -37,6 +37,21 @@ class StreamUsageTest {
     }
 
     @Test
+    void aChatChunkItStripsNothingFromIsLentAsParsedAndNoOtherEvent() {
+        StreamUsage keeping = StreamUsage.of(UsageFormat.CHAT, false, 0, mapper);
+        keeping.onEvent(null, "{\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3}}");
+        assertEquals(7, keeping.lastChunk().path("usage").path("prompt_tokens").asInt());
+        keeping.onEvent(null, "[DONE]");
+        assertNull(keeping.lastChunk(), "[DONE] is not JSON");
+        keeping.onEvent(null, "{not json");
+        assertNull(keeping.lastChunk());
+
+        StreamUsage stripping = StreamUsage.of(UsageFormat.CHAT, true, 0, mapper);
+        stripping.onEvent(null, "{\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5}}");
+        assertNull(stripping.lastChunk(), "a chunk it may have changed is not lent");
+    }
+
+    @Test
     void aCutChatStreamIsEstimatedFromWhatWasDelivered() {
         StreamUsage usage = StreamUsage.of(UsageFormat.CHAT, false, 40, mapper);
         usage.onEvent(null, "{\"choices\":[{\"delta\":{\"content\":\"abcd\"}}]}");

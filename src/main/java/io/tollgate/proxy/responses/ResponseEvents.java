@@ -69,6 +69,14 @@ public final class ResponseEvents {
 
     /** One chat chunk's {@code data}; {@code [DONE]} and what is not JSON give nothing. */
     public String onEvent(String data) {
+        return onChunk(data, null);
+    }
+
+    /**
+     * {@link #onEvent}, with the chunk already parsed when it was (the usage count parses each chunk:
+     * {@code StreamUsage.lastChunk}); {@code parsed} null: parsed here.
+     */
+    public String onChunk(String data, JsonNode parsed) {
         if (ended) {
             return "";
         }
@@ -76,9 +84,11 @@ public final class ResponseEvents {
             sawDone = true;
             return "";
         }
-        JsonNode chunk;
+        JsonNode chunk = parsed;
         try {
-            chunk = data.isEmpty() || data.charAt(0) != '{' ? null : mapper.readTree(data);
+            if (chunk == null) {
+                chunk = data.isEmpty() || data.charAt(0) != '{' ? null : mapper.readTree(data);
+            }
         } catch (JsonProcessingException e) {
             chunk = null;
         }

@@ -177,6 +177,16 @@ class ResponseEventsTest {
         assertEquals("Yes", output.get(1).path("content").get(0).path("text").asText());
     }
 
+    @Test
+    void aChunkAlreadyParsedIsNotParsedAgain() {
+        ResponseEvents events = events();
+        events.start();
+        List<JsonNode> out = parse(events.onChunk("(the same chunk's text, not read)",
+                read(chunk("{\"content\":\"Hel\"}", null))));
+
+        assertEquals("Hel", out.get(out.size() - 1).path("delta").asText());
+    }
+
     private ResponseEvents events() {
         return new ResponseEvents(mapper, echo, "req_0123", 1_760_000_000L, "claude-4-5-haiku");
     }
