@@ -68,7 +68,7 @@ public class ProxyRoutes {
         router.route("/v1/*").order(10_000).handler(ctx -> unknownUrl(ctx, notServedHint(ctx.request().path())));
     }
 
-    /** What an SDK's call to an API Heroku AI does not have (Responses, Files, Batches, ...) is told instead. */
+    /** What an SDK's call to an API Heroku AI does not have (Files, Batches, token counts, a stored response) is told. */
     static String notServedHint(String path) {
         // /v1/responses/input_tokens counts tokens; the other paths under it reach a stored response
         return path.startsWith("/v1/responses/") && !path.equals("/v1/responses/input_tokens")

@@ -106,6 +106,55 @@ class ChatCompletionsTest {
         assertEquals(SimulatedContent.replyText(40), body.get("choices").get(0).get("message").get("content").asText());
     }
 
+    private static final String TOOLS = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"time\"}},"
+            + "{\"type\":\"function\",\"function\":{\"name\":\"weather\",\"parameters\":{\"type\":\"object\","
+            + "\"properties\":{\"city\":{\"type\":\"string\"},\"days\":{\"type\":\"integer\"},\"metric\":{\"type\":\"boolean\"},"
+            + "\"when\":{\"type\":\"object\"}}}}}]";
+
+    @Test
+    void callsTheFunctionToolChoiceRequiresWithArgumentsFromItsSchema() {
+        HttpResponse<String> named = client.post(PATH, HELLO + TOOLS
+                + ",\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"weather\"}}}");
+
+        assertEquals(200, named.statusCode(), named.body());
+        JsonNode choice = SimulatorClient.json(named.body()).get("choices").get(0);
+        assertEquals("tool_calls", choice.get("finish_reason").asText());
+        assertEquals(SimulatedContent.TOOL_PREAMBLE, choice.get("message").get("content").asText());
+        JsonNode call = choice.get("message").get("tool_calls").get(0);
+        assertTrue(call.get("id").asText().startsWith("tooluse_"), call.toString());
+        assertEquals("weather", call.get("function").get("name").asText());
+        String arguments = "{\"city\":\"sample\",\"days\":1,\"metric\":true,\"when\":null}";
+        assertEquals(arguments, call.get("function").get("arguments").asText());
+        assertEquals(TokenCount.of(SimulatedContent.TOOL_PREAMBLE) + TokenCount.of(arguments),
+                SimulatorClient.json(named.body()).get("usage").get("completion_tokens").asInt());
+
+        HttpResponse<String> required = client.post(PATH, HELLO + TOOLS + ",\"tool_choice\":\"required\"}");
+        assertEquals("time", SimulatorClient.json(required.body()).get("choices").get(0).get("message")
+                .get("tool_calls").get(0).get("function").get("name").asText(), "the first tool");
+        HttpResponse<String> auto = client.post(PATH, HELLO + TOOLS + ",\"tool_choice\":\"auto\"}");
+        assertEquals("stop", SimulatorClient.json(auto.body()).get("choices").get(0).get("finish_reason").asText());
+        HttpResponse<String> unknown = client.post(PATH, HELLO + TOOLS
+                + ",\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"nope\"}}}");
+        assertEquals(400, unknown.statusCode());
+    }
+
+    @Test
+    void streamsAToolCallAsTheIdAndNameThenTheArgumentsInFragments() {
+        HttpResponse<String> response = client.post(PATH, HELLO + TOOLS + ",\"tool_choice\":\"required\","
+                + "\"stream\":true}");
+
+        List<SseEvent> events = SimulatorClient.events(response.body());
+        // role chunk, preamble, the call's id and name, two fragments of arguments, finish chunk, [DONE]
+        assertEquals(7, events.size(), response.body());
+        assertEquals(SimulatedContent.TOOL_PREAMBLE, events.get(1).json().at("/choices/0/delta/content").asText());
+        JsonNode opening = events.get(2).json().at("/choices/0/delta/tool_calls/0");
+        assertEquals("time", opening.at("/function/name").asText());
+        assertEquals("", opening.at("/function/arguments").asText());
+        assertEquals("{}", events.get(3).json().at("/choices/0/delta/tool_calls/0/function/arguments").asText()
+                + events.get(4).json().at("/choices/0/delta/tool_calls/0/function/arguments").asText());
+        assertEquals("tool_calls", events.get(5).json().at("/choices/0/finish_reason").asText());
+    }
+
     @Test
     void streamsOpenAiChunksWithoutUsageUnlessAsked() {
         HttpResponse<String> response = client.post(PATH, HELLO + ",\"stream\":true}", "x-sim-reply-tokens", "3");
