@@ -29,16 +29,18 @@ final class ChatCompletionsEndpoint extends Endpoint {
         boolean includeUsage = streamOptions.path("include_usage").asBoolean(false);
 
         ToolCall toolCall = toolCall(body);
+        String structured = toolCall == null ? structuredReply(body) : null;
 
         int prompt = TokenCount.ofMessages(messages);
-        int wanted = toolCall != null ? toolCall.tokens() : exchange.replyTokens();
+        int wanted = toolCall != null ? toolCall.tokens()
+                : structured != null ? TokenCount.of(structured) : exchange.replyTokens();
         Integer cap = maxCompletion != null ? maxCompletion : maxTokens;
         int produced = cap == null ? wanted : Math.min(wanted, cap);
         String finishReason = toolCall != null ? "tool_calls" : produced < wanted ? "length" : "stop";
         Map<String, String> limitHeaders = rateLimit(exchange, key, model, prompt + produced);
 
         Reply reply = new Reply(chatCompletionId(), now(), model.id(), prompt, produced, finishReason,
-                Math.min(prompt, exchange.cachedTokens()), toolCall);
+                Math.min(prompt, exchange.cachedTokens()), toolCall, structured);
         if (stream) {
             stream(exchange, reply, includeUsage, limitHeaders);
         } else {
@@ -65,10 +67,23 @@ final class ChatCompletionsEndpoint extends Endpoint {
             JsonNode function = tool.path("function");
             if (function.path("name").asText("").equals(name)) {
                 return new ToolCall(randomId("tooluse_", 22), name,
-                        SimulatedContent.toolArguments(function.path("parameters")));
+                        SimulatedContent.sampleOf(function.path("parameters")));
             }
         }
         throw ApiError.invalid("'tool_choice' requires a function that 'tools' does not declare");
+    }
+
+    /**
+     * A structured output's reply: for {@code response_format} {@code json_schema}, an object that fits the schema
+     * ({@link SimulatedContent#sampleOf}); for {@code json_object}, {@code {}}; null for text.
+     */
+    private static String structuredReply(ObjectNode body) {
+        JsonNode format = body.path("response_format");
+        return switch (format.path("type").asText("")) {
+            case "json_schema" -> SimulatedContent.sampleOf(format.path("json_schema").path("schema"));
+            case "json_object" -> "{}";
+            default -> null;
+        };
     }
 
     private record ToolCall(String id, String name, String arguments) {
@@ -122,7 +137,7 @@ final class ChatCompletionsEndpoint extends Endpoint {
         }
         for (int i = 0; call == null && i < reply.completionTokens; i++) {
             ObjectNode delta = Json.object();
-            delta.put("content", SimulatedContent.replyPiece(i));
+            delta.put("content", reply.piece(i));
             frames.add(frame(prefix, reply.chunk(delta, null, nullUsage)));
         }
         int closingIndex = frames.size();
@@ -151,7 +166,19 @@ final class ChatCompletionsEndpoint extends Endpoint {
     }
 
     private record Reply(String id, long created, String model, int promptTokens, int completionTokens,
-            String finishReason, int cachedTokens, ToolCall toolCall) {
+            String finishReason, int cachedTokens, ToolCall toolCall, String structured) {
+
+        /** The reply's {@code index}-th token: four characters of the structured reply, or of the default text. */
+        String piece(int index) {
+            return structured == null ? SimulatedContent.replyPiece(index)
+                    : structured.substring(Math.min(structured.length(), 4 * index),
+                            Math.min(structured.length(), 4 * index + 4));
+        }
+
+        String text() {
+            return structured == null ? SimulatedContent.replyText(completionTokens)
+                    : structured.substring(0, Math.min(structured.length(), 4 * completionTokens));
+        }
 
         ObjectNode usage() {
             ObjectNode usage = Endpoint.usage(promptTokens, completionTokens);
@@ -174,8 +201,7 @@ final class ChatCompletionsEndpoint extends Endpoint {
         ObjectNode completion() {
             ObjectNode message = Json.object();
             message.put("role", "assistant");
-            message.put("content", toolCall != null ? SimulatedContent.TOOL_PREAMBLE
-                    : SimulatedContent.replyText(completionTokens));
+            message.put("content", toolCall != null ? SimulatedContent.TOOL_PREAMBLE : text());
             message.putNull("refusal");
             if (toolCall != null) {
                 message.set("tool_calls", Json.array().add(toolCall.json(true)));

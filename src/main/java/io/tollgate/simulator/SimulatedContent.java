@@ -66,12 +66,13 @@ public final class SimulatedContent {
     public static final String TOOL_PREAMBLE = "I'll call a function for that.";
 
     /**
-     * The arguments of a chat completion's call of a function: each property its JSON schema declares, a string
-     * {@code "sample"}, a number 1, a boolean true, anything else null; in the schema's order.
+     * A JSON object that fits a JSON schema (a function's parameters, a structured output's format): each property the
+     * schema declares, a string {@code "sample"}, a number 1, a boolean true, anything else null; in the schema's
+     * order.
      */
-    public static String toolArguments(com.fasterxml.jackson.databind.JsonNode parameters) {
+    public static String sampleOf(com.fasterxml.jackson.databind.JsonNode schema) {
         com.fasterxml.jackson.databind.node.ObjectNode arguments = Json.object();
-        parameters.path("properties").fields().forEachRemaining(property -> {
+        schema.path("properties").fields().forEachRemaining(property -> {
             switch (property.getValue().path("type").asText("")) {
                 case "string" -> arguments.put(property.getKey(), "sample");
                 case "integer", "number" -> arguments.put(property.getKey(), 1);

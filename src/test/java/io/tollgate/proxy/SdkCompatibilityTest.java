@@ -63,6 +63,7 @@ import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.ResponseUsage;
+import com.openai.models.responses.StructuredResponse;
 import com.openai.models.responses.ToolChoiceOptions;
 
 import io.micrometer.core.instrument.Counter;
@@ -377,6 +378,29 @@ class SdkCompatibilityTest {
         JsonNode sent = upstreamBody("/v1/chat/completions", 1);
         assertEquals(call.callId(), sent.path("messages").get(2).path("tool_call_id").asText());
         assertEquals("sunny", sent.path("messages").get(2).path("content").asText());
+    }
+
+    /** A structured output's type, as the OpenAI Java SDK derives a JSON schema from a class. */
+    public static class Forecast {
+        public String city;
+        public long days;
+        public boolean metric;
+    }
+
+    @Test
+    void openAiSdkGetsAStructuredOutputAsItsClass() {
+        StructuredResponse<Forecast> response = openAi.responses().create(ResponseCreateParams.builder()
+                .model("claude-4-5-haiku").input("The forecast for Paris?").text(Forecast.class).build());
+
+        Forecast forecast = response.output().stream().flatMap(item -> item.message().stream())
+                .flatMap(message -> message.content().stream()).flatMap(content -> content.outputText().stream())
+                .findFirst().orElseThrow();
+        assertEquals("sample", forecast.city);
+        assertEquals(1, forecast.days);
+        assertTrue(forecast.metric);
+        JsonNode format = upstreamBody("/v1/chat/completions").path("response_format");
+        assertEquals("json_schema", format.path("type").asText());
+        assertTrue(format.path("json_schema").path("strict").asBoolean(), format.toString());
     }
 
     @Test

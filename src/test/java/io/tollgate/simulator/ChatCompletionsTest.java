@@ -139,6 +139,28 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void answersAStructuredOutputWithAnObjectThatFitsItsSchema() {
+        String format = ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"w\",\"schema\":"
+                + "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"days\":{\"type\":\"integer\"}}}}}";
+        String expected = "{\"city\":\"sample\",\"days\":1}";
+
+        JsonNode body = SimulatorClient.json(client.post(PATH, HELLO + format + "}").body());
+        assertEquals(expected, body.at("/choices/0/message/content").asText());
+        assertEquals(TokenCount.of(expected), body.at("/usage/completion_tokens").asInt());
+        assertEquals("stop", body.at("/choices/0/finish_reason").asText());
+
+        StringBuilder streamed = new StringBuilder();
+        for (SseEvent event : SimulatorClient.events(client.post(PATH, HELLO + format + ",\"stream\":true}").body())) {
+            if (!event.data().equals("[DONE]")) {
+                streamed.append(event.json().at("/choices/0/delta/content").asText(""));
+            }
+        }
+        assertEquals(expected, streamed.toString());
+        assertEquals("{}", SimulatorClient.json(client.post(PATH, HELLO
+                + ",\"response_format\":{\"type\":\"json_object\"}}").body()).at("/choices/0/message/content").asText());
+    }
+
+    @Test
     void streamsAToolCallAsTheIdAndNameThenTheArgumentsInFragments() {
         HttpResponse<String> response = client.post(PATH, HELLO + TOOLS + ",\"tool_choice\":\"required\","
                 + "\"stream\":true}");
