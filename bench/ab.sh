@@ -49,21 +49,18 @@ done
 log "1,000 concurrent streams, twice each"
 for t in base this this base; do measure streams "$t" 1000 16 "$MODELSLOW" true; done
 
-python3 - "$RAW" "$OUT" "$(git -C "$ROOT" rev-parse --short HEAD)" "$BASE_COMMIT" "$ROUNDS" \
+PYTHONPATH="$ROOT/bench" python3 - "$RAW" "$OUT" "$(git -C "$ROOT" rev-parse --short HEAD)" "$BASE_COMMIT" "$ROUNDS" \
     "java $TG_JAVA: ${TOLLGATE_BENCH_JAVA_OPTS:-run.sh default: the Procfile web options}" \
     "java $BASE_JAVA: ${TOLLGATE_BENCH_BASELINE_JAVA_OPTS:-the same}" <<'EOF'
-import re, statistics as st, sys, platform, datetime, os
+import sys, platform, datetime, os
+from figures import rows as read_rows, cpu_us, med, span
 raw, out, this, base, rounds, opts, base_opts = sys.argv[1:8]
-rows = []
-for line in open(raw):
-    r = dict(re.findall(r'(\w+)=(\S+)', line)); r['phase'] = line.split()[0]; rows.append(r)
+rows = read_rows(raw)
 def series(phase, target, f):
     return [float(r[f]) for r in rows if r['phase'] == phase and r['target'] == target and r.get(f)]
 def cpu(phase, target):
-    return [int(r['cpu_ticks']) * 1e6 / int(r['hz']) / max(1, int(r['requests']))
-            for r in rows if r['phase'] == phase and r['target'] == target]
-med = lambda v: st.median(v) if v else float('nan')
-rng = lambda v, f='{:.0f}': (f.format(min(v)) + '–' + f.format(max(v))) if v else '—'
+    return [cpu_us(r) for r in rows if r['phase'] == phase and r['target'] == target]
+rng = lambda v, f='{:.0f}': span(v, f)
 added = {t: [x / 1000 for x in series('latency', t, 'added_p50_us')] for t in ('this', 'base', 'nginx')}
 added99 = {t: [x / 1000 for x in series('latency', t, 'added_p99_us')] for t in ('this', 'base', 'nginx')}
 def rows_per_write(phase, target):

@@ -56,25 +56,18 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 
-python3 - "$RAW" "$OUT" "$(git -C "$ROOT" rev-parse --short HEAD)" "$BASE_COMMIT" "$ROUNDS" "$SECONDS_PER_LOAD" \
+PYTHONPATH="$ROOT/bench" python3 - "$RAW" "$OUT" "$(git -C "$ROOT" rev-parse --short HEAD)" "$BASE_COMMIT" "$ROUNDS" "$SECONDS_PER_LOAD" \
     "java $TG_JAVA: ${TOLLGATE_BENCH_JAVA_OPTS:-run.sh default: the Procfile web options}" \
     "java $BASE_JAVA: ${TOLLGATE_BENCH_BASELINE_JAVA_OPTS:-the same}" <<'EOF'
-import re, statistics as st, sys, platform, datetime, os
+import sys, datetime, os
+from figures import rows as read_rows, cpu_us as cpu, rate, med, span, cpu_name
 raw, out, this, base, rounds, secs, opts, base_opts = sys.argv[1:9]
-rows = []
-for line in open(raw):
-    r = dict(re.findall(r'(\w+)=(\S+)', line))
-    if line.startswith('rate '):
-        rows.append(r)
+rows = [r for r in read_rows(raw) if r['phase'] == 'rate']
 loads = list(dict.fromkeys((r['conns'], r['think_ms']) for r in rows))
 of = lambda load, target: [r for r in rows if (r['conns'], r['think_ms']) == load and r['target'] == target]
-cpu = lambda r: int(r['cpu_ticks']) * 1e6 / int(r['hz']) / max(1, int(r['requests']))
-rate = lambda r: int(r['requests']) / max(1, int(r['duration_us'])) * 1e6
-med = lambda v: st.median(v) if v else float('nan')
-rng = lambda v, f='{:.2f}': (f.format(min(v)) + '–' + f.format(max(v))) if v else '—'
-cpu_name = open('/proc/cpuinfo').read().split('model name')[1].split(':')[1].split('\n')[0].strip()
+rng = span
 lines = [f"# tollgate at rising rates: `{this}` against `{base}`, {datetime.datetime.utcnow():%Y-%m-%dT%H:%MZ}", "",
-    f"- machine: {os.cpu_count()} cores, {cpu_name}",
+    f"- machine: {os.cpu_count()} cores, {cpu_name()}",
     f"- `bench/rates.sh`: both tollgates side by side (`bench/run.sh --serve --baseline`), each warmed with 2 x 20 s at saturation and slices of both loads until its JIT settles; then {rounds} rounds of {secs} s per load and target: nginx, then the tollgates in alternating order",
     f"- JVM and options: this `{opts}`; baseline `{base_opts}`",
     "- load `c=N think=T`: wrk with N connections, each waiting a random time (mean T ms) before each request; think 0: the 0 ms upstream, closed loop (saturation); otherwise the 50 ms upstream",

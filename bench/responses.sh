@@ -58,20 +58,16 @@ for round in $(seq 1 "$ROUNDS"); do
     for api in $order; do BENCH_API=$api measure latency this "$LAT_CONNECTIONS" 10 "$MODEL50" false "$LAT_THINK_MS"; done
 done
 
-python3 - "$RAW" "$OUT" "$(git -C "$ROOT" rev-parse --short HEAD)" "$ROUNDS" \
+PYTHONPATH="$ROOT/bench" python3 - "$RAW" "$OUT" "$(git -C "$ROOT" rev-parse --short HEAD)" "$ROUNDS" \
     "java $TG_JAVA: ${TOLLGATE_BENCH_JAVA_OPTS:-run.sh default: the Procfile web options}" <<'EOF'
-import re, statistics as st, sys, datetime, os
+import sys, datetime, os
+from figures import rows as read_rows, cpu_us as cpu, rate, med, span as rng, cpu_name
 raw, out, this, rounds, opts = sys.argv[1:6]
-rows = [dict(re.findall(r'(\w+)=(\S+)', line)) | {'phase': line.split()[0]} for line in open(raw)]
+rows = read_rows(raw)
 of = lambda phase, api: [r for r in rows if r['phase'] == phase and r.get('api') == api]
-cpu = lambda r: int(r['cpu_ticks']) * 1e6 / int(r['hz']) / max(1, int(r['requests']))
-rate = lambda r: int(r['requests']) / max(1, int(r['duration_us'])) * 1e6
-med = lambda v: st.median(v) if v else float('nan')
-rng = lambda v: f"{min(v):.2f}–{max(v):.2f}" if v else '—'
-cpu_name = open('/proc/cpuinfo').read().split('model name')[1].split(':')[1].split('\n')[0].strip()
 errors = sum(int(r.get('errors', 0)) + int(r.get('non2xx', 0)) for r in rows if r['phase'] != 'warmup')
 lines = [f"# The Responses API against chat completions, one tollgate: `{this}`, {datetime.datetime.utcnow():%Y-%m-%dT%H:%MZ}", "",
-    f"- machine: {os.cpu_count()} cores, {cpu_name}",
+    f"- machine: {os.cpu_count()} cores, {cpu_name()}",
     f"- `bench/responses.sh`: the same prompt to `POST /v1/responses` (translated into a chat completion and back) and to `POST /v1/chat/completions`, {rounds} rounds of 10 s per load and API, the APIs in alternating order; everything on (key check, limits, usage ledger in the configured mode)",
     f"- JVM and options: `{opts}`",
     f"- errors and non-2xx answers in the measured runs: {errors}", "",

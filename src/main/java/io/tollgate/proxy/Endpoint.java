@@ -1,6 +1,7 @@
 package io.tollgate.proxy;
 
 import io.tollgate.usage.UsageFormat;
+import io.vertx.core.http.HttpMethod;
 
 /** The Heroku AI endpoints tollgate forwards, with what each needs on the way. */
 enum Endpoint {
@@ -35,6 +36,16 @@ enum Endpoint {
         this.usage = usage;
         this.alwaysStreams = alwaysStreams;
         this.anthropicAuth = anthropicAuth;
+    }
+
+    /** The method the endpoint is called with, here and upstream: a GET for the MCP servers' list, a POST else. */
+    HttpMethod method() {
+        return this == MCP_SERVERS ? HttpMethod.GET : HttpMethod.POST;
+    }
+
+    /** Whether the upstream answers in chat completions' shape (so a stream is asked for its usage). */
+    boolean chatUpstream() {
+        return usage == UsageFormat.CHAT;
     }
 
     /** Whether the answer is generated text (so a stream can be asked for, and output tokens reserved). */

@@ -117,8 +117,8 @@ public class ProxyHandler {
         Call call = new Call(ctx, endpoint, RequestIds.of(ctx), System.nanoTime());
         HttpServerRequest request = ctx.request();
         anthropicRequestId(call, ctx.response());
-        if (endpoint == Endpoint.MCP_SERVERS) {
-            authenticate(call, null);
+        if (endpoint.method() == HttpMethod.GET) {
+            authenticate(call, null); // no body to read
             return;
         }
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -239,8 +239,7 @@ public class ProxyHandler {
         boolean modified = aliased || call.responses != null;
         Endpoint endpoint = call.endpoint;
         call.streamed = endpoint.alwaysStreams || (json.path("stream").asBoolean(false) && endpoint.generates());
-        boolean chatStream = endpoint == Endpoint.CHAT || endpoint == Endpoint.RESPONSES;
-        if (chatStream && call.streamed && !json.path("stream_options").path("include_usage").asBoolean(false)) {
+        if (endpoint.chatUpstream() && call.streamed && !json.path("stream_options").path("include_usage").asBoolean(false)) {
             // ask for usage so the stream can be billed; the client will not see it (StreamUsage strips it)
             JsonNode options = json.get("stream_options");
             ObjectNode streamOptions = options instanceof ObjectNode o ? o : json.putObject("stream_options");
@@ -328,8 +327,7 @@ public class ProxyHandler {
         if (call.upstreamStartNanos == 0) {
             call.upstreamStartNanos = System.nanoTime();
         }
-        client.open(upstream, call.endpoint == Endpoint.MCP_SERVERS ? HttpMethod.GET : HttpMethod.POST,
-                call.endpoint.upstreamPath, headers, body, call.attempts, call.requestId)
+        client.open(upstream, call.endpoint.method(), call.endpoint.upstreamPath, headers, body, call.attempts, call.requestId)
                 .subscribe().with(exchange -> {
                     stopDeadline(call);
                     call.exchange = exchange;

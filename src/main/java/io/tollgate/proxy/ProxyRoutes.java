@@ -51,7 +51,7 @@ public class ProxyRoutes {
 
     void register(@Observes Router router) {
         for (Endpoint endpoint : Endpoint.values()) {
-            HttpMethod method = method(endpoint);
+            HttpMethod method = endpoint.method();
             router.route(method, endpoint.path).order(-100).handler(ctx -> handler.handle(ctx, endpoint));
             router.route(endpoint.path).order(-99).handler(ctx -> errors.write(ctx.response(), new GatewayException(
                     405, ErrorType.INVALID_REQUEST, "method_not_allowed", "Use " + method + " on " + endpoint.path)));
@@ -82,13 +82,9 @@ public class ProxyRoutes {
     private static String served() {
         StringBuilder served = new StringBuilder("; served here:");
         for (Endpoint endpoint : Endpoint.values()) {
-            served.append(' ').append(method(endpoint)).append(' ').append(endpoint.path).append(',');
+            served.append(' ').append(endpoint.method()).append(' ').append(endpoint.path).append(',');
         }
         return served.append(" GET /v1/models").toString();
-    }
-
-    private static HttpMethod method(Endpoint endpoint) {
-        return endpoint == Endpoint.MCP_SERVERS ? HttpMethod.GET : HttpMethod.POST;
     }
 
     private void wrongBaseUrl(RoutingContext ctx) {

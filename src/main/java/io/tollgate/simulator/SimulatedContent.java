@@ -11,6 +11,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * Everything the simulator generates, deterministically, so that tests can compute what it will answer.
  */
@@ -70,8 +73,8 @@ public final class SimulatedContent {
      * schema declares, a string {@code "sample"}, a number 1, a boolean true, anything else null; in the schema's
      * order.
      */
-    public static String sampleOf(com.fasterxml.jackson.databind.JsonNode schema) {
-        com.fasterxml.jackson.databind.node.ObjectNode arguments = Json.object();
+    public static String sampleOf(JsonNode schema) {
+        ObjectNode arguments = Json.object();
         schema.path("properties").fields().forEachRemaining(property -> {
             switch (property.getValue().path("type").asText("")) {
                 case "string" -> arguments.put(property.getKey(), "sample");

@@ -67,14 +67,10 @@ public final class ResponseEvents {
         return out.toString();
     }
 
-    /** One chat chunk's {@code data}; {@code [DONE]} and what is not JSON give nothing. */
-    public String onEvent(String data) {
-        return onChunk(data, null);
-    }
-
     /**
-     * {@link #onEvent}, with the chunk already parsed when it was (the usage count parses each chunk:
-     * {@code StreamUsage.lastChunk}); {@code parsed} null: parsed here.
+     * One chat chunk: its {@code data}, and the chunk already parsed when it was (the usage count parses each chunk:
+     * {@code StreamUsage.lastChunk}), else null and it is parsed here. {@code [DONE]} and what is not JSON give
+     * nothing.
      */
     public String onChunk(String data, JsonNode parsed) {
         if (ended) {

@@ -76,17 +76,13 @@ public record ResponsesInput(ObjectNode chat, ObjectNode echo) {
         return new ResponsesInput(chat, echo(request));
     }
 
-    /** Whether the client asked for a stream. */
-    public boolean streamed() {
-        return chat.path("stream").asBoolean(false);
-    }
-
     private static void refuseState(ObjectNode request) {
-        if (isSet(request.get("previous_response_id")) || isSet(request.get("conversation"))) {
-            String param = isSet(request.get("previous_response_id")) ? "previous_response_id" : "conversation";
-            throw invalid(param, "'" + param + "' is not supported: tollgate keeps no responses (Heroku AI has no"
-                    + " Responses API, and tollgate serves it through chat completions); send the whole conversation"
-                    + " in 'input'");
+        for (String param : new String[] { "previous_response_id", "conversation" }) {
+            if (isSet(request.get(param))) {
+                throw invalid(param, "'" + param + "' is not supported: tollgate keeps no responses (Heroku AI has no"
+                        + " Responses API, and tollgate serves it through chat completions); send the whole"
+                        + " conversation in 'input'");
+            }
         }
         if (request.path("background").asBoolean(false)) {
             throw invalid("background", "'background' is not supported: tollgate keeps no responses to poll; ask for"

@@ -23,12 +23,12 @@ class ResponseEventsTest {
     void aTextStreamOpensTheMessageRelaysEachDeltaAndEndsWithTheUsage() {
         ResponseEvents events = events();
         List<JsonNode> out = new ArrayList<>(parse(events.start()));
-        out.addAll(parse(events.onEvent(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null))));
-        out.addAll(parse(events.onEvent(chunk("{\"content\":\"Hel\"}", null))));
-        out.addAll(parse(events.onEvent(chunk("{\"content\":\"lo\"}", null))));
-        out.addAll(parse(events.onEvent(chunk("{}", "stop"))));
-        out.addAll(parse(events.onEvent(usageChunk(12, 2))));
-        assertTrue(events.onEvent("[DONE]").isEmpty());
+        out.addAll(parse(events.onChunk(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null), null)));
+        out.addAll(parse(events.onChunk(chunk("{\"content\":\"Hel\"}", null), null)));
+        out.addAll(parse(events.onChunk(chunk("{\"content\":\"lo\"}", null), null)));
+        out.addAll(parse(events.onChunk(chunk("{}", "stop"), null)));
+        out.addAll(parse(events.onChunk(usageChunk(12, 2), null)));
+        assertTrue(events.onChunk("[DONE]", null).isEmpty());
         out.addAll(parse(events.end()));
 
         assertEquals(List.of("response.created", "response.in_progress", "response.output_item.added",
@@ -60,15 +60,15 @@ class ResponseEventsTest {
         ResponseEvents events = events();
         events.start();
         List<JsonNode> out = new ArrayList<>();
-        out.addAll(parse(events.onEvent(chunk("{\"content\":\"Let me check.\"}", null))));
-        out.addAll(parse(events.onEvent(chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"tooluse_1\",\"type\":"
-                + "\"function\",\"function\":{\"name\":\"weather\",\"arguments\":\"\"}}]}", null))));
-        out.addAll(parse(events.onEvent(chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
-                + "\"{\\\"city\\\":\"}}]}", null))));
-        out.addAll(parse(events.onEvent(chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
-                + "\"\\\"Paris\\\"}\"}}]}", null))));
-        out.addAll(parse(events.onEvent(chunk("{}", "tool_calls"))));
-        events.onEvent("[DONE]");
+        out.addAll(parse(events.onChunk(chunk("{\"content\":\"Let me check.\"}", null), null)));
+        out.addAll(parse(events.onChunk(chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"tooluse_1\",\"type\":"
+                + "\"function\",\"function\":{\"name\":\"weather\",\"arguments\":\"\"}}]}", null), null)));
+        out.addAll(parse(events.onChunk(chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
+                + "\"{\\\"city\\\":\"}}]}", null), null)));
+        out.addAll(parse(events.onChunk(chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
+                + "\"\\\"Paris\\\"}\"}}]}", null), null)));
+        out.addAll(parse(events.onChunk(chunk("{}", "tool_calls"), null)));
+        events.onChunk("[DONE]", null);
         out.addAll(parse(events.end()));
 
         assertEquals(List.of("response.output_item.added", "response.content_part.added",
@@ -94,9 +94,9 @@ class ResponseEventsTest {
     void anAnswerCutAtItsTokenLimitEndsIncomplete() {
         ResponseEvents events = events();
         events.start();
-        events.onEvent(chunk("{\"content\":\"Hel\"}", null));
-        events.onEvent(chunk("{}", "length"));
-        events.onEvent("[DONE]");
+        events.onChunk(chunk("{\"content\":\"Hel\"}", null), null);
+        events.onChunk(chunk("{}", "length"), null);
+        events.onChunk("[DONE]", null);
         List<JsonNode> out = parse(events.end());
 
         JsonNode last = out.get(out.size() - 1);
@@ -110,7 +110,7 @@ class ResponseEventsTest {
     void aStreamThatEndsBeforeItsAnswerIsWholeFails() {
         ResponseEvents events = events();
         events.start();
-        events.onEvent(chunk("{\"content\":\"Hel\"}", null));
+        events.onChunk(chunk("{\"content\":\"Hel\"}", null), null);
         List<JsonNode> out = parse(events.end());
 
         JsonNode last = out.get(out.size() - 1);
@@ -123,7 +123,7 @@ class ResponseEventsTest {
     void anEmptyAnswerIsStillAMessage() {
         ResponseEvents events = events();
         events.start();
-        events.onEvent(chunk("{}", "stop"));
+        events.onChunk(chunk("{}", "stop"), null);
         List<JsonNode> out = parse(events.end());
 
         assertEquals(List.of("response.output_item.added", "response.content_part.added", "response.output_text.done",
@@ -136,7 +136,7 @@ class ResponseEventsTest {
     void aBreakIsAnErrorEventThatTheSdksRaiseAndNothingFollowsIt() {
         ResponseEvents events = events();
         events.start();
-        events.onEvent(chunk("{\"content\":\"Hel\"}", null));
+        events.onChunk(chunk("{\"content\":\"Hel\"}", null), null);
         List<JsonNode> out = parse(events.error("upstream_stream_error", "The upstream stream broke off"));
 
         assertEquals(1, out.size());
@@ -146,14 +146,14 @@ class ResponseEventsTest {
         assertEquals("The upstream stream broke off", error.path("message").asText());
         assertEquals("The upstream stream broke off", error.path("error").path("message").asText());
         assertTrue(events.end().isEmpty());
-        assertTrue(events.onEvent(chunk("{\"content\":\"lo\"}", null)).isEmpty());
+        assertTrue(events.onChunk(chunk("{\"content\":\"lo\"}", null), null).isEmpty());
     }
 
     @Test
     void anErrorTheUpstreamSendsInTheStreamBecomesTheErrorEvent() {
         ResponseEvents events = events();
         events.start();
-        List<JsonNode> out = parse(events.onEvent("{\"error\":{\"message\":\"Overloaded\",\"code\":\"overloaded\"}}"));
+        List<JsonNode> out = parse(events.onChunk("{\"error\":{\"message\":\"Overloaded\",\"code\":\"overloaded\"}}", null));
 
         assertEquals("error", out.get(0).path("type").asText());
         assertEquals("overloaded", out.get(0).path("code").asText());
@@ -164,9 +164,10 @@ class ResponseEventsTest {
     void reasoningComesAsItsOwnItemBeforeTheMessage() {
         ResponseEvents events = events();
         events.start();
-        List<JsonNode> out = new ArrayList<>(parse(events.onEvent(chunk("{\"reasoning\":{\"thinking\":\"Hmm\"}}", null))));
-        out.addAll(parse(events.onEvent(chunk("{\"content\":\"Yes\"}", "stop"))));
-        events.onEvent("[DONE]");
+        List<JsonNode> out = new ArrayList<>(
+                parse(events.onChunk(chunk("{\"reasoning\":{\"thinking\":\"Hmm\"}}", null), null)));
+        out.addAll(parse(events.onChunk(chunk("{\"content\":\"Yes\"}", "stop"), null)));
+        events.onChunk("[DONE]", null);
         out.addAll(parse(events.end()));
 
         assertEquals("reasoning", out.get(0).path("item").path("type").asText());

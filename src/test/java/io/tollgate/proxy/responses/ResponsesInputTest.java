@@ -27,7 +27,7 @@ class ResponsesInputTest {
                 {"model":"claude-4-5-haiku","messages":[{"role":"system","content":"Be brief."},
                  {"role":"user","content":"Hi"}],"temperature":0.5,"top_p":0.9,"max_tokens":50,"stream":true}"""),
                 input.chat());
-        assertTrue(input.streamed());
+        assertTrue(input.chat().path("stream").asBoolean());
         assertEquals("Be brief.", input.echo().path("instructions").asText());
         assertEquals(50, input.echo().path("max_output_tokens").asInt());
         assertEquals("a", input.echo().path("metadata").path("team").asText());
