@@ -148,7 +148,7 @@ public final class ResponseEvents {
         }
         closeReasoning(out);
         closeMessage(out, status.itemStatus());
-        closeCalls(out);
+        closeCalls(out, status.itemStatus());
         ObjectNode response = ResponseObject.skeleton(echo, ids.response(), createdAt, model, status);
         ArrayNode items = response.putArray("output");
         output.values().forEach(items::add);
@@ -277,12 +277,12 @@ public final class ResponseEvents {
         emit(out, "response.output_item.done", event -> event.put("output_index", index).set("item", item));
     }
 
-    private void closeCalls(StringBuilder out) {
+    private void closeCalls(StringBuilder out, String status) {
         for (FunctionCall call : calls.values()) {
             String arguments = call.arguments.toString();
             emit(out, "response.function_call_arguments.done", event -> event.put("item_id", call.id)
                     .put("output_index", call.outputIndex).put("name", call.name).put("arguments", arguments));
-            ObjectNode item = ResponseObject.functionCallItem(call.id, call.callId, call.name, arguments, "completed");
+            ObjectNode item = ResponseObject.functionCallItem(call.id, call.callId, call.name, arguments, status);
             output.put(call.outputIndex, item);
             emit(out, "response.output_item.done",
                     event -> event.put("output_index", call.outputIndex).set("item", item));

@@ -43,7 +43,7 @@ public final class ResponseObject {
         for (JsonNode call : calls) {
             JsonNode function = call.path("function");
             output.add(functionCallItem(ids.functionCall(n++), call.path("id").asText(""),
-                    function.path("name").asText(""), function.path("arguments").asText(""), "completed"));
+                    function.path("name").asText(""), function.path("arguments").asText(""), status.itemStatus()));
         }
         ObjectNode response = skeleton(echo, ids.response(), createdAt,
                 completion.path("model").asText(model), status);
@@ -150,8 +150,9 @@ public final class ResponseObject {
             return "content_filter".equals(finishReason) ? INCOMPLETE_FILTER : COMPLETED;
         }
 
+        /** The status of the items a response of this status ends with: cut short unless it completed. */
         String itemStatus() {
-            return incompleteReason != null ? "incomplete" : "completed";
+            return this == COMPLETED ? "completed" : "incomplete";
         }
 
         /** The name of the stream event that ends a response of this status. */

@@ -87,7 +87,29 @@ class ResponseEventsTest {
         assertEquals("fc_0123_0", output.get(1).path("id").asText());
         assertEquals("weather", output.get(1).path("name").asText());
         assertEquals("{\"city\":\"Paris\"}", output.get(1).path("arguments").asText());
+        assertEquals("completed", output.get(0).path("status").asText());
+        assertEquals("completed", output.get(1).path("status").asText());
         assertTrue(out.get(11).path("response").path("usage").isNull(), "no usage chunk came");
+    }
+
+    @Test
+    void aStreamCutOffInAFunctionsArgumentsFailsWithTheCallIncompleteAndThePreambleWhole() {
+        ResponseEvents events = events();
+        events.start();
+        events.onChunk(chunk("{\"content\":\"Let me check.\"}", null), null);
+        events.onChunk(chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"tooluse_1\",\"type\":"
+                + "\"function\",\"function\":{\"name\":\"weather\",\"arguments\":\"{\\\"ci\"}}]}", null), null);
+        List<JsonNode> out = parse(events.end());
+
+        JsonNode last = out.get(out.size() - 1);
+        assertEquals("response.failed", last.path("type").asText());
+        JsonNode output = last.path("response").path("output");
+        assertEquals("completed", output.get(0).path("status").asText(), "the text before the call was whole");
+        assertEquals("incomplete", output.get(1).path("status").asText());
+        assertEquals("{\"ci", output.get(1).path("arguments").asText());
+        JsonNode callDone = out.get(out.size() - 2);
+        assertEquals("response.output_item.done", callDone.path("type").asText());
+        assertEquals("incomplete", callDone.path("item").path("status").asText());
     }
 
     @Test
@@ -117,6 +139,8 @@ class ResponseEventsTest {
         assertEquals("response.failed", last.path("type").asText());
         assertEquals("server_error", last.path("response").path("error").path("code").asText());
         assertEquals("Hel", last.path("response").path("output").get(0).path("content").get(0).path("text").asText());
+        assertEquals("incomplete", last.path("response").path("output").get(0).path("status").asText(),
+                "what came before the stream broke is not a whole answer");
     }
 
     @Test
