@@ -81,6 +81,11 @@ cap = {t: {k: med([num(r[t], f"{k}_us") for r in lat]) / 1000
 # and per stream, from the capture taken while ttfb.py ran: added to the first event, and the end after the upstream's
 scap = {t: {k: med([num(r[t], f"{k}_us") for r in ttfb]) / 1000
             for k in ("first_event_p50", "first_event_p99", "last_event_p50", "last_event_p99")} for t in T}
+# what tollgate measured of itself in the same windows (bench/selftime.py): its handler's time, and its collector's
+# pauses, as a share of the window's time (a run before these fields has none: n/a)
+own = {t: {k: med([num(r[t], k) for r in lat]) for k in ("self_p50_us", "self_p99_us")} for t in T}
+paused = {t: med([num(r[t], "gc_pause_ms") * 1000 / num(r[t], "duration_us") * 100 for r in lat]) for t in T}
+pauses = {t: med([num(r[t], "gc_pauses") for r in lat]) for t in T}
 joined = {t: sum(num(r[t], "joined") for r in lat) for t in T}
 answers = {t: sum(num(r[t], "answers") for r in lat) for t in T}
 f50 = {t: med([num(r[t], "ttfb_p50_us") for r in ttfb]) / 1000 for t in T}
@@ -174,6 +179,13 @@ row("of which before the upstream / after it, p50, ms",
     {t: dash(t, f"{fmt(cap[t]['before_p50'], 2)} / {fmt(cap[t]['after_p50'], 2)}") for t in T})
 row("of which before the upstream / after it, p99, ms",
     {t: dash(t, f"{fmt(cap[t]['before_p99'], 2)} / {fmt(cap[t]['after_p99'], 2)}") for t in T})
+row("of which inside tollgate's handler p50 / p99, ms (its own `tollgate_gateway_overhead_seconds`: the handler's "
+    "start to the answer's end, less the upstream's part; outside it, the request and the upstream's answer wait to "
+    "be read)",
+    {t: f"{fmt(own[t]['self_p50_us'] / 1000, 2)} / {fmt(own[t]['self_p99_us'] / 1000, 2)}"
+     if t in ("tollgate", "baseline") else "—" for t in T})
+row("its collector's pauses in that window: count, share of the time",
+    {t: f"{fmt(pauses[t], 0)}, {fmt(paused[t], 2)} %" if t in ("tollgate", "baseline") else "—" for t in T})
 row("stream: added to the first event per stream p50 / p99, ms (packet capture)",
     {t: dash(t, f"{fmt(scap[t]['first_event_p50'], 2)} / {fmt(scap[t]['first_event_p99'], 2)}") for t in T})
 row("stream: its end after the upstream's p50 / p99, ms (packet capture; tollgate's waits for the usage row)",
