@@ -63,6 +63,10 @@ def cpu(phase, target):
 rng = lambda v, f='{:.0f}': span(v, f)
 added = {t: [x / 1000 for x in series('latency', t, 'added_p50_us')] for t in ('this', 'base', 'nginx')}
 added99 = {t: [x / 1000 for x in series('latency', t, 'added_p99_us')] for t in ('this', 'base', 'nginx')}
+def own(t):  # what tollgate measured of itself in the same windows (bench/selftime.py)
+    p50, p99 = series('latency', t, 'self_p50_us'), series('latency', t, 'self_p99_us')
+    return f"{med(p50) / 1000:.2f} / {med(p99) / 1000:.2f}" if p50 else 'n/a'
+
 def rows_per_write(phase, target):
     return [int(r['rows']) / int(r['writes']) for r in rows
             if r['phase'] == phase and r['target'] == target and int(r.get('writes') or 0) > 0]
@@ -79,6 +83,7 @@ lines = [f"# tollgate warm A/B: `{this}` against `{base}`, {datetime.datetime.ut
     f"| CPU per request at ~480 req/s (50 ms upstream, spread out), µs | {med(cpu('latency','base')):.0f} ({rng(cpu('latency','base'))}) | {med(cpu('latency','this')):.0f} ({rng(cpu('latency','this'))}) | {med(lat_ratio):.2f}× ({rng(lat_ratio, '{:.2f}')}) |",
     f"| added per request p50, ms, packet capture (median; range; nginx: {med(added['nginx']):.2f}) | {med(added['base']):.2f} ({rng(added['base'], '{:.2f}')}) | {med(added['this']):.2f} ({rng(added['this'], '{:.2f}')}) | |",
     f"| added per request p99, ms (nginx: {med(added99['nginx']):.2f}) | {med(added99['base']):.2f} ({rng(added99['base'], '{:.2f}')}) | {med(added99['this']):.2f} ({rng(added99['this'], '{:.2f}')}) | |",
+    f"| of which inside its handler p50 / p99, ms (its own `tollgate_gateway_overhead_seconds`) | {own('base')} | {own('this')} | |",
     f"| p50 / p99 at ~480 req/s, end to end, ms (nginx: {med(series('latency','nginx','p50_us'))/1000:.1f} / {med(series('latency','nginx','p99_us'))/1000:.1f}) | {med(series('latency','base','p50_us'))/1000:.1f} / {med(series('latency','base','p99_us'))/1000:.1f} | {med(series('latency','this','p50_us'))/1000:.1f} / {med(series('latency','this','p99_us'))/1000:.1f} | |",
     f"| rows a usage-ledger write at saturation (median of the rounds) | {med(rows_per_write('saturation','base')):.1f} | {med(rows_per_write('saturation','this')):.1f} | |",
     f"| RSS under load, MiB (range over the rounds) | {rng(series('saturation','base','rss_mib') + series('latency','base','rss_mib'))} | {rng(series('saturation','this','rss_mib') + series('latency','this','rss_mib'))} | |",

@@ -80,13 +80,17 @@ serve_pair() {
 # BENCH_API=responses sends the same prompt to a tollgate's /v1/responses instead of /v1/chat/completions (responses.sh).
 measure() {
     local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} think=${7:-0}
-    local port key pids before after result added="" ledger="" writes0 rows0 waits0 writes1 rows1 waits1
+    local port key pids before after result added="" ledger="" self="" scrape="" writes0 rows0 waits0 writes1 rows1 waits1
     case $target in
         this) port=$TG_PORT key=$TG_KEY pids=$TG_PID ;;
         base) port=$BASE_PORT key=$BASE_KEY pids=$BASE_PID ;;
         nginx) port=$([ "$model" = "$MODEL0" ] && echo "$NGX0_PORT" || echo "$NGX50_PORT") key=$SIM_KEY pids=$NGX_PIDS ;;
     esac
     [ "$target" = nginx ] || read -r writes0 rows0 waits0 <<<"$(ledger_writes "$port")"
+    if [ "$phase" = latency ] && [ "$target" != nginx ]; then # tollgate's own view of the window (bench/selftime.py)
+        scrape=$(mktemp /tmp/tollgate-metrics.XXXXXX)
+        curl -s "127.0.0.1:$port/q/metrics" >"$scrape"
+    fi
     [ "$phase" != latency ] || capture_start "$port" "$SIM50_PORT"
     # shellcheck disable=SC2086
     before=$(ticks $pids)
@@ -95,12 +99,17 @@ measure() {
     # shellcheck disable=SC2086
     after=$(ticks $pids)
     [ "$phase" != latency ] || { capture_stop; added=" $CAPTURE_RESULT"; }
+    if [ -n "$scrape" ]; then
+        curl -s "127.0.0.1:$port/q/metrics" >"$scrape.after"
+        self=" $(python3 "$ROOT/bench/selftime.py" "$scrape" "$scrape.after")"
+        rm -f "$scrape" "$scrape.after"
+    fi
     if [ "$target" != nginx ]; then
         read -r writes1 rows1 waits1 <<<"$(ledger_writes "$port")"
         ledger=" writes=$((writes1 - writes0)) rows=$((rows1 - rows0)) waits=$((waits1 - waits0))"
     fi
     # shellcheck disable=SC2086
-    echo "$phase target=$target api=${BENCH_API:-chat} conns=$conns think_ms=$think ${result#RESULT }$added$ledger cpu_ticks=$((after - before)) hz=$(getconf CLK_TCK) rss_mib=$(awk '/VmRSS/ {t += $2} END {print int(t / 1024)}' $(printf '/proc/%s/status ' $pids))" >>"$RAW"
+    echo "$phase target=$target api=${BENCH_API:-chat} conns=$conns think_ms=$think ${result#RESULT }$added$self$ledger cpu_ticks=$((after - before)) hz=$(getconf CLK_TCK) rss_mib=$(awk '/VmRSS/ {t += $2} END {print int(t / 1024)}' $(printf '/proc/%s/status ' $pids))" >>"$RAW"
 }
 # warm_up TARGET PID...: for each tollgate (this or base) and its pid, 2 x 20 s at saturation, then slices of 10 s at
 # saturation and 5 s of run.sh's latency load until its JIT settles (jit_settle, at most 8 slices).
