@@ -324,6 +324,8 @@ wrk_run() { # phase round target latency connections seconds [stream] [spread] [
         "$stream" "$spread" "$think" 2>&1 | grep '^RESULT' || true)
     # shellcheck disable=SC2086
     after=$(ticks $pids)
+    local memory
+    memory="rss_kb=$(status_kb VmRSS $pids) hwm_kb=$(status_kb VmHWM $pids)" # before the scrape below
     [ "$capture" = 0 ] || { capture_stop; added=" $CAPTURE_RESULT"; }
     if [ -n "$scrape" ]; then
         curl -s "http://127.0.0.1:$(port_of "$target" "$lat")/q/metrics" >"$scrape.after"
@@ -331,7 +333,7 @@ wrk_run() { # phase round target latency connections seconds [stream] [spread] [
         rm -f "$scrape" "$scrape.after"
     fi
     # shellcheck disable=SC2086
-    echo "$phase round=$round target=$target conns=$conns spread=$spread think_ms=$think ${out#RESULT }$added$self cpu_ticks=$((after - before)) hz=$HZ rss_kb=$(status_kb VmRSS $pids) hwm_kb=$(status_kb VmHWM $pids)" >>"$RAW"
+    echo "$phase round=$round target=$target conns=$conns spread=$spread think_ms=$think ${out#RESULT }$added$self cpu_ticks=$((after - before)) hz=$HZ $memory" >>"$RAW"
 }
 latency_run() { # phase round target seconds: the latency load against the 50 ms upstream, spread out
     wrk_run "$1" "$2" "$3" 50 $LAT_CONNECTIONS "$4" false 0 $LAT_THINK_MS

@@ -80,7 +80,7 @@ serve_pair() {
 # BENCH_API=responses sends the same prompt to a tollgate's /v1/responses instead of /v1/chat/completions (responses.sh).
 measure() {
     local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} think=${7:-0}
-    local port key pids before after result added="" ledger="" self="" scrape="" writes0 rows0 waits0 writes1 rows1 waits1
+    local port key pids before after rss result added="" ledger="" self="" scrape="" writes0 rows0 waits0 writes1 rows1 waits1
     case $target in
         this) port=$TG_PORT key=$TG_KEY pids=$TG_PID ;;
         base) port=$BASE_PORT key=$BASE_KEY pids=$BASE_PID ;;
@@ -98,6 +98,8 @@ measure() {
         -- "$key" "$model" "$stream" 0 "$think" "${BENCH_API:-chat}" 2>&1 | grep '^RESULT' || true)
     # shellcheck disable=SC2086
     after=$(ticks $pids)
+    # shellcheck disable=SC2046,SC2086
+    rss=$(awk '/VmRSS/ {t += $2} END {print int(t / 1024)}' $(printf '/proc/%s/status ' $pids)) # before the scrape
     [ "$phase" != latency ] || { capture_stop; added=" $CAPTURE_RESULT"; }
     if [ -n "$scrape" ]; then
         curl -s "127.0.0.1:$port/q/metrics" >"$scrape.after"
@@ -109,7 +111,7 @@ measure() {
         ledger=" writes=$((writes1 - writes0)) rows=$((rows1 - rows0)) waits=$((waits1 - waits0))"
     fi
     # shellcheck disable=SC2086
-    echo "$phase target=$target api=${BENCH_API:-chat} conns=$conns think_ms=$think ${result#RESULT }$added$self$ledger cpu_ticks=$((after - before)) hz=$(getconf CLK_TCK) rss_mib=$(awk '/VmRSS/ {t += $2} END {print int(t / 1024)}' $(printf '/proc/%s/status ' $pids))" >>"$RAW"
+    echo "$phase target=$target api=${BENCH_API:-chat} conns=$conns think_ms=$think ${result#RESULT }$added$self$ledger cpu_ticks=$((after - before)) hz=$(getconf CLK_TCK) rss_mib=$rss" >>"$RAW"
 }
 # warm_up TARGET PID...: for each tollgate (this or base) and its pid, 2 x 20 s at saturation, then slices of 10 s at
 # saturation and 5 s of run.sh's latency load until its JIT settles (jit_settle, at most 8 slices).
