@@ -3,7 +3,10 @@
 #   capture_start PROXY_PORT UPSTREAM_PORT   starts tcpdump on both ports (only packets that carry data)
 #   capture_stop                             stops it and sets CAPTURE_RESULT to added.py's figures as key=value pairs
 #                                            (not printed: in a command substitution, CAPTURE_PID would stay set)
-#   capture_abort                            stops it, if one runs, and removes its files (for an exit trap)
+#   capture_abort                            stops it, if one runs, and removes its files and selftime's (for an exit trap)
+# and, around the same window, what tollgate measures of itself in it (bench/selftime.py: its handler's p50 / p99,
+# its collector's pauses), from two scrapes of its /q/metrics:
+#   selftime_start TOLLGATE_PORT / selftime_stop TOLLGATE_PORT   the second sets SELFTIME_RESULT (key=value pairs)
 CAPTURE_PID="" CAPTURE_FILE="" CAPTURE_PORTS="" CAPTURE_RESULT=""
 capture_start() {
     CAPTURE_FILE=$(mktemp /tmp/tollgate-capture.XXXXXX)
@@ -31,4 +34,17 @@ capture_stop() {
 capture_abort() {
     [ -z "$CAPTURE_PID" ] || { kill "$CAPTURE_PID" 2>/dev/null || true; rm -f "$CAPTURE_FILE" "$CAPTURE_FILE.log"; }
     CAPTURE_PID=""
+    [ -z "$SELFTIME_FILE" ] || rm -f "$SELFTIME_FILE" "$SELFTIME_FILE.after"
+    SELFTIME_FILE=""
+}
+SELFTIME_FILE="" SELFTIME_RESULT=""
+selftime_start() {
+    SELFTIME_FILE=$(mktemp /tmp/tollgate-metrics.XXXXXX)
+    curl -s "http://127.0.0.1:$1/q/metrics" >"$SELFTIME_FILE"
+}
+selftime_stop() {
+    curl -s "http://127.0.0.1:$1/q/metrics" >"$SELFTIME_FILE.after"
+    SELFTIME_RESULT=$(python3 "$ROOT/bench/selftime.py" "$SELFTIME_FILE" "$SELFTIME_FILE.after")
+    rm -f "$SELFTIME_FILE" "$SELFTIME_FILE.after"
+    SELFTIME_FILE=""
 }

@@ -309,13 +309,11 @@ wrk_run() { # phase round target latency connections seconds [stream] [spread] [
     # against the 50 ms upstream, what a proxy adds to each request is read from a capture (bench/added.py): the
     # simulator called directly is no reference for it (25 connections straight to it are answered ~2 ms slower
     # than through nginx's few)
-    local capture=0 added="" scrape="" self=""
+    local capture=0 added="" own=0 self=""
     [ "$phase" = latency ] && [ "$target" != sim ] && capture=1
-    # and what tollgate measures of itself in the same window (bench/selftime.py): its handler's own time, its pauses
-    if [ "$phase" = latency ] && { [ "$target" = tollgate ] || [ "$target" = baseline ]; }; then
-        scrape=$(mktemp /tmp/tollgate-metrics.XXXXXX)
-        curl -s "http://127.0.0.1:$(port_of "$target" "$lat")/q/metrics" >"$scrape"
-    fi
+    # and what tollgate measures of itself in the same window: its handler's own time, its pauses
+    [ "$capture" = 1 ] && [ "$target" != nginx ] && own=1
+    [ "$own" = 0 ] || selftime_start "$(port_of "$target" "$lat")"
     [ "$capture" = 0 ] || capture_start "$(port_of "$target" "$lat")" $SIM50
     # shellcheck disable=SC2086
     before=$(ticks $pids)
@@ -327,11 +325,7 @@ wrk_run() { # phase round target latency connections seconds [stream] [spread] [
     local memory
     memory="rss_kb=$(status_kb VmRSS $pids) hwm_kb=$(status_kb VmHWM $pids)" # before the scrape below
     [ "$capture" = 0 ] || { capture_stop; added=" $CAPTURE_RESULT"; }
-    if [ -n "$scrape" ]; then
-        curl -s "http://127.0.0.1:$(port_of "$target" "$lat")/q/metrics" >"$scrape.after"
-        self=" $(python3 "$BENCH/selftime.py" "$scrape" "$scrape.after")"
-        rm -f "$scrape" "$scrape.after"
-    fi
+    [ "$own" = 0 ] || { selftime_stop "$(port_of "$target" "$lat")"; self=" $SELFTIME_RESULT"; }
     # shellcheck disable=SC2086
     echo "$phase round=$round target=$target conns=$conns spread=$spread think_ms=$think ${out#RESULT }$added$self cpu_ticks=$((after - before)) hz=$HZ $memory" >>"$RAW"
 }

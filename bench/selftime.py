@@ -33,7 +33,7 @@ def scrape(path):
 
 def quantile(q, bounds, counts):
     """histogram_quantile over cumulative counts per upper bound."""
-    total = counts[-1]
+    total = counts[-1] if counts else 0  # no histogram scraped (tollgate not answering): nan
     if total <= 0:
         return float("nan")
     rank, lower, below = q * total, 0.0, 0.0

@@ -76,21 +76,19 @@ serve_pair() {
 # front of the 0 ms simulator for MODEL0, of the 50 ms one otherwise), each connection waiting a random time (mean
 # THINK_MS) before each request. Appends one line to RAW: wrk's RESULT fields, the target's CPU ticks over the run and
 # its RSS after it, and for a tollgate the usage ledger's writes, rows and writes that waited over the run
-# (ledger_writes, read outside the CPU window). The phase `latency` also runs a packet capture: what the proxy adds to each request.
+# (ledger_writes, read outside the CPU window). The phase `latency` also runs a packet capture: what the proxy adds to each request,
+# and for a tollgate what it measures of itself in the window (selftime_start/stop: its handler's p50 / p99, its pauses).
 # BENCH_API=responses sends the same prompt to a tollgate's /v1/responses instead of /v1/chat/completions (responses.sh).
 measure() {
     local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} think=${7:-0}
-    local port key pids before after rss result added="" ledger="" self="" scrape="" writes0 rows0 waits0 writes1 rows1 waits1
+    local port key pids before after rss result added="" ledger="" self="" writes0 rows0 waits0 writes1 rows1 waits1
     case $target in
         this) port=$TG_PORT key=$TG_KEY pids=$TG_PID ;;
         base) port=$BASE_PORT key=$BASE_KEY pids=$BASE_PID ;;
         nginx) port=$([ "$model" = "$MODEL0" ] && echo "$NGX0_PORT" || echo "$NGX50_PORT") key=$SIM_KEY pids=$NGX_PIDS ;;
     esac
     [ "$target" = nginx ] || read -r writes0 rows0 waits0 <<<"$(ledger_writes "$port")"
-    if [ "$phase" = latency ] && [ "$target" != nginx ]; then # tollgate's own view of the window (bench/selftime.py)
-        scrape=$(mktemp /tmp/tollgate-metrics.XXXXXX)
-        curl -s "127.0.0.1:$port/q/metrics" >"$scrape"
-    fi
+    [ "$phase" != latency ] || [ "$target" = nginx ] || selftime_start "$port" # tollgate's own view of the window
     [ "$phase" != latency ] || capture_start "$port" "$SIM50_PORT"
     # shellcheck disable=SC2086
     before=$(ticks $pids)
@@ -101,11 +99,7 @@ measure() {
     # shellcheck disable=SC2046,SC2086
     rss=$(awk '/VmRSS/ {t += $2} END {print int(t / 1024)}' $(printf '/proc/%s/status ' $pids)) # before the scrape
     [ "$phase" != latency ] || { capture_stop; added=" $CAPTURE_RESULT"; }
-    if [ -n "$scrape" ]; then
-        curl -s "127.0.0.1:$port/q/metrics" >"$scrape.after"
-        self=" $(python3 "$ROOT/bench/selftime.py" "$scrape" "$scrape.after")"
-        rm -f "$scrape" "$scrape.after"
-    fi
+    [ "$phase" != latency ] || [ "$target" = nginx ] || { selftime_stop "$port"; self=" $SELFTIME_RESULT"; }
     if [ "$target" != nginx ]; then
         read -r writes1 rows1 waits1 <<<"$(ledger_writes "$port")"
         ledger=" writes=$((writes1 - writes0)) rows=$((rows1 - rows0)) waits=$((waits1 - waits0))"
