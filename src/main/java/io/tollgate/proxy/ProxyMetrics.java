@@ -36,7 +36,8 @@ class ProxyMetrics {
     ProxyMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.overhead = Timer.builder("tollgate.gateway.overhead")
-                .description("Time tollgate itself adds to a request (total minus the upstream's part)")
+                .description("Time tollgate itself adds to a request: from its handler's start until the answer has gone,"
+                        + " minus the upstream's part")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofMillis(100))
