@@ -81,14 +81,15 @@ serve_pair() {
 # BENCH_API=responses sends the same prompt to a tollgate's /v1/responses instead of /v1/chat/completions (responses.sh).
 measure() {
     local phase=$1 target=$2 conns=$3 secs=$4 model=$5 stream=${6:-false} think=${7:-0}
-    local port key pids before after rss result added="" ledger="" self="" writes0 rows0 waits0 writes1 rows1 waits1
+    local port key pids before after rss result added="" ledger="" self="" own=0 writes0 rows0 waits0 writes1 rows1 waits1
     case $target in
         this) port=$TG_PORT key=$TG_KEY pids=$TG_PID ;;
         base) port=$BASE_PORT key=$BASE_KEY pids=$BASE_PID ;;
         nginx) port=$([ "$model" = "$MODEL0" ] && echo "$NGX0_PORT" || echo "$NGX50_PORT") key=$SIM_KEY pids=$NGX_PIDS ;;
     esac
     [ "$target" = nginx ] || read -r writes0 rows0 waits0 <<<"$(ledger_writes "$port")"
-    [ "$phase" != latency ] || [ "$target" = nginx ] || selftime_start "$port" # tollgate's own view of the window
+    [ "$phase" = latency ] && [ "$target" != nginx ] && own=1 # tollgate's own view of the window too
+    [ "$own" = 0 ] || selftime_start "$port"
     [ "$phase" != latency ] || capture_start "$port" "$SIM50_PORT"
     # shellcheck disable=SC2086
     before=$(ticks $pids)
@@ -99,7 +100,7 @@ measure() {
     # shellcheck disable=SC2046,SC2086
     rss=$(awk '/VmRSS/ {t += $2} END {print int(t / 1024)}' $(printf '/proc/%s/status ' $pids)) # before the scrape
     [ "$phase" != latency ] || { capture_stop; added=" $CAPTURE_RESULT"; }
-    [ "$phase" != latency ] || [ "$target" = nginx ] || { selftime_stop "$port"; self=" $SELFTIME_RESULT"; }
+    [ "$own" = 0 ] || { selftime_stop "$port"; self=" $SELFTIME_RESULT"; }
     if [ "$target" != nginx ]; then
         read -r writes1 rows1 waits1 <<<"$(ledger_writes "$port")"
         ledger=" writes=$((writes1 - writes0)) rows=$((rows1 - rows0)) waits=$((waits1 - waits0))"

@@ -3,6 +3,7 @@ package io.tollgate.proxy.responses;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -294,7 +295,7 @@ public final class ResponseEvents {
         return event.put("item_id", itemId).put("output_index", outputIndex).put("content_index", 0);
     }
 
-    private void emit(StringBuilder out, String type, java.util.function.Consumer<ObjectNode> fields) {
+    private void emit(StringBuilder out, String type, Consumer<ObjectNode> fields) {
         ObjectNode event = ResponseObject.NODES.objectNode();
         event.put("type", type);
         event.put("sequence_number", sequence++);
