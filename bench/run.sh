@@ -148,12 +148,6 @@ wait_http() { # url seconds
     echo "timed out waiting for $1" >&2
     return 1
 }
-status_kb() { # field (VmHWM, VmRSS) summed over the given pids
-    local field=$1 t=0 pid
-    shift
-    for pid in "$@"; do t=$((t + $(awk -v f="$field:" '$1 == f {print $2}' "/proc/$pid/status"))); done
-    echo $t
-}
 nginx_pids() { echo "$NGINX_PID" $(pgrep -P "$NGINX_PID"); }
 
 # --- processes -----------------------------------------------------------------------------------------------

@@ -19,11 +19,17 @@ serve_start() {
     . "$SERVE_ENV"
 }
 
-# What the scripts read alike: the CPU time of processes (utime + stime summed over the pids, clock ticks), and one
-# field of wrk's RESULT line (0 when it is missing).
+# What the scripts read alike: the CPU time of processes (utime + stime summed over the pids, clock ticks), a field of
+# their /proc status (VmRSS, VmHWM; kB summed over the pids), and one field of wrk's RESULT line (0 when it is missing).
 ticks() {
     local t=0 pid
     for pid in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+    echo $t
+}
+status_kb() { # field pid...
+    local field=$1 t=0 pid
+    shift
+    for pid in "$@"; do t=$((t + $(awk -v f="$field:" '$1 == f {print $2}' "/proc/$pid/status"))); done
     echo $t
 }
 field() { local v; v=$(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"); echo "${v:-0}"; }
@@ -97,8 +103,8 @@ measure() {
         -- "$key" "$model" "$stream" 0 "$think" "${BENCH_API:-chat}" 2>&1 | grep '^RESULT' || true)
     # shellcheck disable=SC2086
     after=$(ticks $pids)
-    # shellcheck disable=SC2046,SC2086
-    rss=$(awk '/VmRSS/ {t += $2} END {print int(t / 1024)}' $(printf '/proc/%s/status ' $pids)) # before the scrape
+    # shellcheck disable=SC2086
+    rss=$(($(status_kb VmRSS $pids) / 1024)) # before the scrape
     [ "$phase" != latency ] || { capture_stop; added=" $CAPTURE_RESULT"; }
     [ "$own" = 0 ] || { selftime_stop "$port"; self=" $SELFTIME_RESULT"; }
     if [ "$target" != nginx ]; then

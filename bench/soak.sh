@@ -35,7 +35,7 @@ trap 'kill $SERVE_PID 2>/dev/null; pkill -P $SERVE_PID 2>/dev/null || true; rm -
 serve_start $BUILD_FLAG
 KEY=$TG_KEY PLAIN_CONNECTIONS=20 PLAIN_MODEL=$MODEL50 PLAIN_LOAD="20 connections of requests against the 50 ms upstream"
 [ "$SATURATION" = 0 ] || PLAIN_CONNECTIONS=32 PLAIN_MODEL=$MODEL0 PLAIN_LOAD="32 connections of requests against the 0 ms upstream (saturation)"
-kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$TG_PID/status"; }
+kb() { status_kb "$1" "$TG_PID"; }
 HZ=$(getconf CLK_TCK)
 
 {
