@@ -272,7 +272,9 @@ public class ProxyHandler {
     // included; the lease is finished once, in record(), however the request ends -------------------------------
 
     private void admitThenForward(Call call, Upstream upstream, Buffer body, JsonNode json) {
-        long tokens = TokenEstimate.of(json, call.endpoint.generates(), rateLimits.defaultMaxOutputTokens());
+        Tokens estimate = TokenEstimate.split(json, call.endpoint.generates(), rateLimits.defaultMaxOutputTokens());
+        call.estimate = estimate;
+        long tokens = json == null ? 0 : Math.max(1, estimate.total());
         long admitStart = System.nanoTime();
         // a 429 decided in memory is thrown to authenticated(), which answers it
         Lease now = rateLimits.admitFromMemory(call.caller.limits(), call.upstreamModel, tokens);
@@ -326,6 +328,14 @@ public class ProxyHandler {
         }
         if (call.upstreamStartNanos == 0) {
             call.upstreamStartNanos = System.nanoTime();
+        }
+        if (call.reservation == null && recorder.mode() == UsageConfig.Mode.RESERVED) {
+            // committed while the upstream works; the answer waits for it in settle (it is nearly always done by then)
+            call.reservedAt = clock.instant();
+            call.reservation = recorder.reserve(new UsageEvent(call.requestId, call.caller.tenantId(),
+                    call.caller.keyId(), call.endpoint.label(), call.requestedModel, call.upstreamModel,
+                    upstream.name(), 0, call.estimate, call.streamed, false, 0, 1, call.reservedAt,
+                    UsageEvent.Kind.RESERVATION));
         }
         client.open(upstream, call.endpoint.method(), call.endpoint.upstreamPath, headers, body, call.attempts, call.requestId)
                 .subscribe().with(exchange -> {
@@ -469,8 +479,8 @@ public class ProxyHandler {
                 Buffer out = events != null ? translated(events.onChunk(event.data(), usage.lastChunk()))
                         : replacement == null ? event.raw()
                                 : replacement == StreamUsage.DROP ? null : reframe(event, replacement);
-                if (out != null && usage.finished() && recorder.mode() == UsageConfig.Mode.DURABLE) {
-                    // the end marker reaches the client only once the usage row is durable (see settle)
+                if (out != null && usage.finished() && recorder.mode() != UsageConfig.Mode.ASYNC) {
+                    // the end marker reaches the client only once the usage row (or its reservation) is durable
                     call.holdBack(out);
                 } else if (out != null) {
                     response.write(out);
@@ -767,7 +777,12 @@ public class ProxyHandler {
      * unbilled.
      */
     private void settle(Call call, Tokens tokens, boolean completed, Runnable finish) {
-        record(call, tokens, completed).onComplete(written -> {
+        io.vertx.core.Future<Void> recorded = record(call, tokens, completed);
+        if (call.reservation != null) {
+            // reserved mode: the row itself is written after the answer; its reservation must be durable before
+            recorded = recorded.compose(v -> call.reservation);
+        }
+        recorded.onComplete(written -> {
             answer(call, written, finish);
             // the client's whole wait but the upstream's part: in durable mode the row's commit is tollgate's too
             proxyMetrics.overhead(System.nanoTime() - call.startNanos - call.upstreamNanos);
@@ -826,7 +841,8 @@ public class ProxyHandler {
                 call.endpoint.label(), call.requestedModel, call.upstreamModel, call.upstream.name(), call.status,
                 tokens, call.streamed || call.streamUsage != null, completed,
                 (int) ((System.nanoTime() - call.startNanos) / 1_000_000), Math.max(1, call.attempts.count()),
-                clock.instant()));
+                // reserved mode: the reservation's time, so that the row meets an estimate booked for it before
+                call.reservedAt != null ? call.reservedAt : clock.instant()));
     }
 
     /** {@code Authorization: Bearer <key>} (OpenAI SDKs) or {@code x-api-key: <key>} (Anthropic SDKs). */
@@ -944,6 +960,11 @@ public class ProxyHandler {
         /** The stream's keep-alive timer, -1 when none; and whether an event went out since its last tick. */
         long keepaliveTimer = -1;
         boolean relayedSinceKeepalive;
+        /** The rate limiter's estimate of the request (what a reservation books). */
+        Tokens estimate = Tokens.NONE;
+        /** Reserved mode: the reservation's write, and its time; null before the request goes upstream. */
+        io.vertx.core.Future<Void> reservation;
+        java.time.Instant reservedAt;
         /** Durable mode: a stream's end marker, sent once the usage row is durable; null until there is one. */
         Buffer heldBack;
 

@@ -17,14 +17,19 @@ public final class TokenEstimate {
      * nothing for an answer when the endpoint produces none (embeddings, images, rerank).
      */
     public static long of(JsonNode request, boolean producesText, long defaultMaxOutput) {
+        return request == null ? 0 : Math.max(1, split(request, producesText, defaultMaxOutput).total());
+    }
+
+    /** The same estimate, as input and output tokens (what a reservation of the usage ledger books). */
+    public static Tokens split(JsonNode request, boolean producesText, long defaultMaxOutput) {
         if (request == null) {
-            return 0;
+            return Tokens.NONE;
         }
         long chars = PromptSize.chars(request) + inputChars(request.path("input")) + request.path("prompt").asText("").length()
                 + request.path("query").asText("").length() + inputChars(request.path("documents"));
         long input = Tokens.estimate(chars);
         if (!producesText) {
-            return Math.max(1, input);
+            return Tokens.of(input, 0);
         }
         long output = defaultMaxOutput;
         for (String field : new String[] { "max_completion_tokens", "max_tokens" }) {
@@ -34,7 +39,7 @@ public final class TokenEstimate {
                 break;
             }
         }
-        return Math.max(1, input + output);
+        return Tokens.of(input, output);
     }
 
     private static long inputChars(JsonNode input) {

@@ -1,5 +1,7 @@
 package io.tollgate.usage;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * What one exchange used: tokens, images, rerank search units.
  *
@@ -7,6 +9,7 @@ package io.tollgate.usage;
  * @param cachedInput the part of {@code input} read from the upstream's prompt cache, when it says so (priced at the
  *        model's cached-input price)
  */
+@RegisterForReflection // written to and read from the usage spool with Jackson (native mode too)
 public record Tokens(long input, long output, long total, int images, int searchUnits, long cachedInput) {
 
     public static final Tokens NONE = new Tokens(0, 0, 0, 0, 0, 0);

@@ -12,6 +12,10 @@ public interface UsageConfig {
     /**
      * {@code durable}: a response is completed to the client only once its usage row is committed in PostgreSQL or
      * fsync'd in the local spool. {@code async}: rows are written in the background, after the response.
+     * {@code reserved}: when a request is admitted, a reservation (the rate limiter's estimate of it) is committed
+     * while the upstream works, and a response is completed only once that is durable; the exact row replaces it in
+     * the background, after the response. A reservation left alone (the process was killed) is booked as an
+     * estimate after {@link #reservationTimeout()}.
      */
     @WithDefault("durable")
     Mode mode();
@@ -63,8 +67,21 @@ public interface UsageConfig {
     @WithDefault("6h")
     Duration partitionCheckInterval();
 
+    /**
+     * Reserved mode: a reservation that no exact row has replaced after this long is booked as an estimated row. Longer
+     * than the longest request plus the time rows may wait in a replica's spool while PostgreSQL is away: an exact row
+     * that comes after its estimate is dropped (the estimate stays, counted once).
+     */
+    @WithDefault("1h")
+    Duration reservationTimeout();
+
+    /** Reserved mode: how often each replica looks for reservations past the timeout. */
+    @WithDefault("1m")
+    Duration reservationSweepInterval();
+
     enum Mode {
         DURABLE,
-        ASYNC
+        ASYNC,
+        RESERVED
     }
 }

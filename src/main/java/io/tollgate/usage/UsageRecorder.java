@@ -52,8 +52,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * {@code durable} mode: {@link #record} answers once the row is committed in PostgreSQL or fsync'd in the local
  * {@link UsageSpool}; rows that arrive while a write is in flight share the next write (group commit), and when
  * rows come much faster than writes end the next write waits a little to gather more ({@link GroupCommit}).
- * {@code async} mode: {@link #record} answers at once and rows are written every flush interval. In both modes a
- * batch PostgreSQL cannot take goes to the spool, and the spool is replayed when PostgreSQL answers again.
+ * {@code async} mode: {@link #record} answers at once and rows are written every flush interval. {@code reserved}
+ * mode: {@link #reserve} answers as {@code durable}'s record does, with a reservation written to
+ * {@code usage_reservation}; {@link #record} answers at once, and the exact row rides along with the next write,
+ * whose statement deletes the reservation; reservations no exact row replaced in time are booked as estimates
+ * ({@link #sweepReservations}). In every mode a batch PostgreSQL cannot take goes to the spool, and the spool is
+ * replayed when PostgreSQL answers again.
  */
 @ApplicationScoped
 public class UsageRecorder {
@@ -63,10 +67,27 @@ public class UsageRecorder {
             with input as (
                 select * from unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
                                      $8::int[], $9::int8[], $10::int8[], $11::int8[], $12::int[], $13::int[], $14::bool[],
-                                     $15::bool[], $16::int[], $17::int[], $18::timestamptz[], $19::int8[])
+                                     $15::bool[], $16::int[], $17::int[], $18::timestamptz[], $19::int8[], $20::text[])
                     as u(request_id, tenant_id, key_id, endpoint, requested_model, upstream_model, upstream, status,
                          input_tokens, output_tokens, total_tokens, images, search_units, streamed, completed,
-                         latency_ms, attempts, created_at, cached_input_tokens)
+                         latency_ms, attempts, created_at, cached_input_tokens, kind)
+            ), reserved as (
+                insert into usage_reservation (request_id, created_at, tenant_id, key_id, endpoint, requested_model,
+                                               upstream_model, upstream, input_tokens, output_tokens, streamed)
+                select r.request_id, r.created_at, r.tenant_id, r.key_id, r.endpoint, r.requested_model,
+                       r.upstream_model, r.upstream, r.input_tokens, r.output_tokens, r.streamed
+                  from input r
+                 where r.kind = 'RESERVATION'
+                   -- a spool replays a reservation after its own row when both were spooled: nothing to reserve then
+                   and not exists (select 1 from input f where f.request_id = r.request_id and f.kind <> 'RESERVATION')
+                   and not exists (select 1 from usage_event e
+                                    where e.request_id = r.request_id and e.created_at = r.created_at)
+                on conflict (request_id) do nothing
+                returning 1
+            ), settled as (
+                delete from usage_reservation s using input f
+                 where f.kind <> 'RESERVATION' and s.request_id = f.request_id
+                returning 1
             ), priced as (
                 select i.*, p.id as price_id,
                        coalesce(round(((i.input_tokens - i.cached_input_tokens)::numeric * p.input_per_mtok_micros
@@ -81,26 +102,28 @@ public class UsageRecorder {
                   left join lateral (select * from model_price m
                                       where m.model = i.upstream_model and m.effective_from <= i.created_at
                                       order by m.effective_from desc limit 1) p on true
+                 where i.kind <> 'RESERVATION'
             ), inserted as (
                 insert into usage_event (request_id, tenant_id, key_id, endpoint, requested_model, upstream_model,
                                          upstream, status, input_tokens, output_tokens, total_tokens, images,
                                          search_units, streamed, completed, latency_ms, attempts, created_at, price_id,
-                                         cost_micros, unpriced, cached_input_tokens)
+                                         cost_micros, unpriced, cached_input_tokens, estimated)
                 select request_id, tenant_id, key_id, endpoint, requested_model, upstream_model, upstream, status,
                        input_tokens, output_tokens, total_tokens, images, search_units, streamed, completed, latency_ms,
-                       attempts, created_at, price_id, cost_micros, unpriced, cached_input_tokens
+                       attempts, created_at, price_id, cost_micros, unpriced, cached_input_tokens, kind = 'ESTIMATE'
                   from priced
                 on conflict (request_id, created_at) do nothing
                 returning tenant_id, key_id, created_at, upstream_model, requested_model, input_tokens,
-                          cached_input_tokens, output_tokens, total_tokens, images, search_units, cost_micros, unpriced
+                          cached_input_tokens, output_tokens, total_tokens, images, search_units, cost_micros, unpriced,
+                          estimated
             ), rolled as (
                 insert into usage_daily as d (tenant_id, day, key_id, model, requests, input_tokens, cached_input_tokens,
                                               output_tokens, total_tokens, images, search_units, cost_micros,
-                                              unpriced_requests)
+                                              unpriced_requests, estimated_requests)
                 select tenant_id, (created_at at time zone 'UTC')::date, key_id,
                        coalesce(upstream_model, requested_model, ''), count(*), sum(input_tokens),
                        sum(cached_input_tokens), sum(output_tokens), sum(total_tokens), sum(images), sum(search_units),
-                       sum(cost_micros), count(*) filter (where unpriced)
+                       sum(cost_micros), count(*) filter (where unpriced), count(*) filter (where estimated)
                   from inserted
                  group by 1, 2, 3, 4
                  order by 1, 2, 3, 4
@@ -113,10 +136,17 @@ public class UsageRecorder {
                     images = d.images + excluded.images,
                     search_units = d.search_units + excluded.search_units,
                     cost_micros = d.cost_micros + excluded.cost_micros,
-                    unpriced_requests = d.unpriced_requests + excluded.unpriced_requests
+                    unpriced_requests = d.unpriced_requests + excluded.unpriced_requests,
+                    estimated_requests = d.estimated_requests + excluded.estimated_requests
                 returning 1
             )
             select count(*) as inserted from inserted""";
+
+    /** Reservations no exact row replaced in time, oldest first. */
+    static final String EXPIRED = """
+            select request_id, created_at, tenant_id, key_id, endpoint, requested_model, upstream_model, upstream,
+                   input_tokens, output_tokens, streamed
+              from usage_reservation where created_at < $1 order by created_at limit $2""";
 
     private final Pool pool;
     private final UsageConfig config;
@@ -147,6 +177,8 @@ public class UsageRecorder {
     private Counter failedRows;
     private long flushTimer = -1;
     private long replayTimer = -1;
+    private long sweepTimer = -1;
+    private Counter estimatedRows;
 
     public UsageRecorder(Pool pool, UsageConfig config, Vertx vertx, ObjectMapper mapper, Clock clock,
             MeterRegistry registry) {
@@ -187,7 +219,15 @@ public class UsageRecorder {
                 .description("Usage rows of writes that reached neither PostgreSQL nor the spool (durable: their"
                         + " answers withheld with 503; async: kept in memory and tried again, each try counted)")
                 .register(registry);
+        estimatedRows = Counter.builder("tollgate.usage.ledger.estimated.rows")
+                .description("Reservations booked as estimated usage rows because no exact row replaced them within"
+                        + " tollgate.usage.reservation-timeout (the replica that served them died first)")
+                .register(registry);
         flushTimer = vertx.setPeriodic(config.flushInterval().toMillis(), id -> kick());
+        // in every mode: reservations left by an earlier run in reserved mode are booked all the same
+        sweepTimer = vertx.setPeriodic(config.reservationSweepInterval().toMillis(),
+                id -> sweepReservations().subscribe().with(n -> {
+                }, e -> LOG.debugf("Usage reservations not swept: %s", e.toString())));
         replayTimer = vertx.setPeriodic(config.replayInterval().toMillis(), id -> replay());
     }
 
@@ -197,7 +237,8 @@ public class UsageRecorder {
      * Vert.x context.
      */
     public Future<Void> record(UsageEvent event) {
-        if (config.mode() == UsageConfig.Mode.ASYNC) {
+        if (config.mode() != UsageConfig.Mode.DURABLE) {
+            // reserved mode: the row's reservation is durable already; the row rides along with the next write
             queue.addLast(new Pending(event, null, null));
             if (queued.incrementAndGet() >= config.batchSize()) {
                 kick();
@@ -206,6 +247,19 @@ public class UsageRecorder {
         }
         Promise<Void> promise = Promise.promise();
         queue.addLast(new Pending(event, promise, Vertx.currentContext()));
+        queued.incrementAndGet();
+        kick();
+        return promise.future();
+    }
+
+    /**
+     * Reserved mode: records a request's reservation ({@link UsageEvent.Kind#RESERVATION}: the rate limiter's estimate
+     * of it, stamped with the time its exact row will carry). The future completes when the reservation is durable,
+     * like a durable row's, and fails only when it could be written neither to PostgreSQL nor to the spool.
+     */
+    public Future<Void> reserve(UsageEvent reservation) {
+        Promise<Void> promise = Promise.promise();
+        queue.addLast(new Pending(reservation, promise, Vertx.currentContext()));
         queued.incrementAndGet();
         kick();
         return promise.future();
@@ -279,10 +333,12 @@ public class UsageRecorder {
         }, failure -> {
             LOG.errorf("Usage rows could be written neither to PostgreSQL nor to the spool: %s", failure.toString());
             failedRows.increment(batch.size());
-            if (config.mode() == UsageConfig.Mode.ASYNC || stopped) {
+            if (stopped) {
                 requeue(batch);
             } else {
+                // a row someone waits for fails (durable: its answer is withheld), the others are tried again
                 complete(batch, failure);
+                requeue(batch.stream().filter(row -> row.promise == null).toList());
             }
             next();
         });
@@ -290,7 +346,7 @@ public class UsageRecorder {
 
     /** A write ended: the next starts now, or after the group commit's wait while rows come much faster. */
     private void next() {
-        if (config.mode() == UsageConfig.Mode.DURABLE) {
+        if (config.mode() != UsageConfig.Mode.ASYNC) {
             // what is queued now arrived while the write was in flight (kick took everything before it, up to a batch)
             long wait = groupCommit.afterWrite(queued.get());
             if (wait > 0 && !stopped && !queue.isEmpty()) {
@@ -304,7 +360,7 @@ public class UsageRecorder {
             }
         }
         writing.set(false);
-        if (!queue.isEmpty() && (config.mode() == UsageConfig.Mode.DURABLE || queued.get() >= config.batchSize())) {
+        if (!queue.isEmpty() && (config.mode() != UsageConfig.Mode.ASYNC || queued.get() >= config.batchSize())) {
             kick();
         }
     }
@@ -387,6 +443,41 @@ public class UsageRecorder {
                 })
                 .onFailure().invoke(e -> LOG.debugf("Usage spool not replayed yet: %s", e.toString()))
                 .eventually(() -> replaying.set(false));
+    }
+
+    /**
+     * Books the reservations older than {@code tollgate.usage.reservation-timeout} as estimated rows, a batch at a
+     * time; answers how many rows it booked. The insert deletes each reservation in the statement that books it, and
+     * a row is keyed as its exact row would be: replicas sweeping at once, or an exact row coming late, count once.
+     */
+    Uni<Long> sweepReservations() {
+        if (stopped) {
+            return Uni.createFrom().item(0L);
+        }
+        OffsetDateTime before = clock.instant().minus(config.reservationTimeout()).atOffset(ZoneOffset.UTC);
+        return pool.preparedQuery(EXPIRED).execute(Tuple.of(before, config.batchSize())).chain(rows -> {
+            if (rows.size() == 0) {
+                return Uni.createFrom().item(0L);
+            }
+            List<UsageEvent> estimates = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                estimates.add(new UsageEvent(r.getString("request_id"), r.getUUID("tenant_id"), r.getUUID("key_id"),
+                        r.getString("endpoint"), r.getString("requested_model"), r.getString("upstream_model"),
+                        r.getString("upstream"), 0, Tokens.of(r.getLong("input_tokens"), r.getLong("output_tokens")),
+                        r.getBoolean("streamed"), false, 0, 1, r.getOffsetDateTime("created_at").toInstant(),
+                        UsageEvent.Kind.ESTIMATE));
+            }
+            return insert(estimates).invoke(booked -> {
+                if (booked == 0) {
+                    return;
+                }
+                estimatedRows.increment(booked);
+                LOG.warnf("Booked %d usage reservations older than %s as estimated rows (no exact row came: the"
+                        + " replica that served them stopped before writing them)", booked,
+                        config.reservationTimeout());
+            }).chain(booked -> rows.size() < config.batchSize() ? Uni.createFrom().item(booked)
+                    : sweepReservations().map(more -> booked + more));
+        });
     }
 
     private void replay() {
@@ -561,6 +652,10 @@ public class UsageRecorder {
             vertx.cancelTimer(replayTimer);
             replayTimer = -1;
         }
+        if (sweepTimer >= 0) {
+            vertx.cancelTimer(sweepTimer);
+            sweepTimer = -1;
+        }
     }
 
     private static List<UsageEvent> events(List<Pending> batch) {
@@ -592,6 +687,7 @@ public class UsageRecorder {
         Integer[] attempts = new Integer[n];
         OffsetDateTime[] created = new OffsetDateTime[n];
         Long[] cached = new Long[n];
+        String[] kinds = new String[n];
         for (int i = 0; i < n; i++) {
             UsageEvent e = batch.get(i);
             requestIds[i] = e.requestId();
@@ -613,9 +709,11 @@ public class UsageRecorder {
             attempts[i] = e.attempts();
             created[i] = e.createdAt().atOffset(ZoneOffset.UTC);
             cached[i] = e.tokens().cachedInput();
+            kinds[i] = e.kind().name();
         }
         return Tuple.tuple(List.of(requestIds, tenants, keys, endpoints, requested, upstreamModels, upstreams, statuses,
-                input, output, total, images, searchUnits, streamed, completed, latency, attempts, created, cached));
+                input, output, total, images, searchUnits, streamed, completed, latency, attempts, created, cached,
+                kinds));
     }
 
     /** A row waiting to be written, and who waits for it (durable mode). */

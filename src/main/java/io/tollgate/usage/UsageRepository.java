@@ -21,12 +21,12 @@ public class UsageRepository {
             + " sum(cached_input_tokens)::bigint as cached,"
             + " sum(output_tokens)::bigint as output, sum(total_tokens)::bigint as total, sum(images)::bigint as images,"
             + " sum(search_units)::bigint as search_units, sum(cost_micros)::bigint as cost,"
-            + " count(*) filter (where unpriced) as unpriced";
+            + " count(*) filter (where unpriced) as unpriced, count(*) filter (where estimated) as estimated";
     private static final String ROLLUP_SUMS = " sum(requests)::bigint as requests, sum(input_tokens)::bigint as input,"
             + " sum(cached_input_tokens)::bigint as cached,"
             + " sum(output_tokens)::bigint as output, sum(total_tokens)::bigint as total, sum(images)::bigint as images,"
             + " sum(search_units)::bigint as search_units, sum(cost_micros)::bigint as cost,"
-            + " sum(unpriced_requests)::bigint as unpriced";
+            + " sum(unpriced_requests)::bigint as unpriced, sum(estimated_requests)::bigint as estimated";
 
     private final Pool pool;
 
@@ -58,7 +58,7 @@ public class UsageRepository {
                 result.add(new UsageRow(row.getString("grp"), row.getLong("requests"), row.getLong("input"),
                         row.getLong("cached"), row.getLong("output"), row.getLong("total"), row.getLong("images"),
                         row.getLong("search_units"),
-                        row.getLong("cost"), row.getLong("unpriced")));
+                        row.getLong("cost"), row.getLong("unpriced"), row.getLong("estimated")));
             }
             return result;
         });
@@ -95,7 +95,8 @@ public class UsageRepository {
                         r.getLong("output_tokens"), r.getLong("total_tokens"), r.getInteger("images"),
                         r.getInteger("search_units"), r.getBoolean("streamed"), r.getBoolean("completed"),
                         r.getInteger("latency_ms"), r.getInteger("attempts"), r.getLong("cost_micros"),
-                        r.getLong("price_id"), r.getBoolean("unpriced"), r.getOffsetDateTime("created_at").toInstant()));
+                        r.getLong("price_id"), r.getBoolean("unpriced"), r.getOffsetDateTime("created_at").toInstant(),
+                        r.getBoolean("estimated")));
             }
             return result;
         });

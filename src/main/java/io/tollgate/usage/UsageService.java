@@ -64,7 +64,8 @@ public class UsageService {
         Instant from = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
         Instant to = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
         return usage.aggregate(tenantId, from, to, UsageGrouping.MODEL).map(lines -> {
-            long requests = 0, input = 0, cached = 0, output = 0, total = 0, images = 0, units = 0, cost = 0, unpriced = 0;
+            long requests = 0, input = 0, cached = 0, output = 0, total = 0, images = 0, units = 0, cost = 0, unpriced = 0,
+                    estimated = 0;
             for (UsageRow l : lines) {
                 requests += l.requests();
                 input += l.inputTokens();
@@ -75,23 +76,26 @@ public class UsageService {
                 units += l.searchUnits();
                 cost = Math.addExact(cost, l.costMicros());
                 unpriced += l.unpricedRequests();
+                estimated += l.estimatedRequests();
             }
             return new Statement(tenantId, month, lines,
-                    new UsageRow("total", requests, input, cached, output, total, images, units, cost, unpriced));
+                    new UsageRow("total", requests, input, cached, output, total, images, units, cost, unpriced,
+                            estimated));
         });
     }
 
     /** The report as CSV, with a header line; the group column is named after the grouping. */
     public static String toCsv(String groupLabel, List<UsageRow> rows) {
         StringBuilder csv = new StringBuilder(groupLabel).append(
-                ",requests,input_tokens,cached_input_tokens,output_tokens,total_tokens,images,search_units,cost_micros,cost_usd,unpriced_requests\n");
+                ",requests,input_tokens,cached_input_tokens,output_tokens,total_tokens,images,search_units,cost_micros,cost_usd,unpriced_requests,"
+                        + "estimated_requests\n");
         for (UsageRow r : rows) {
             csv.append(csvField(r.group())).append(',').append(r.requests()).append(',').append(r.inputTokens())
                     .append(',').append(r.cachedInputTokens()).append(',').append(r.outputTokens()).append(',')
                     .append(r.totalTokens()).append(',')
                     .append(r.images()).append(',').append(r.searchUnits()).append(',').append(r.costMicros())
                     .append(',').append(Statement.usd(r.costMicros())).append(',').append(r.unpricedRequests())
-                    .append('\n');
+                    .append(',').append(r.estimatedRequests()).append('\n');
         }
         return csv.toString();
     }

@@ -164,7 +164,7 @@ class AdminApiTest {
                 .contentType(startsWith("text/csv")).extract().asString();
         String[] lines = csv.split("\n");
         assertEquals("model,requests,input_tokens,cached_input_tokens,output_tokens,total_tokens,images,search_units,"
-                + "cost_micros,cost_usd,unpriced_requests", lines[0]);
+                + "cost_micros,cost_usd,unpriced_requests,estimated_requests", lines[0]);
         assertEquals(3, lines.length);
         String[] haiku = lines[1].split(",");
         assertEquals("claude-4-5-haiku", haiku[0]);

@@ -142,7 +142,7 @@ class UsageReportsTest {
         long csvCost = 0;
         List<String> header = List.of(lines[0].split(","));
         assertEquals(List.of("key", "requests", "input_tokens", "cached_input_tokens", "output_tokens", "total_tokens",
-                "images", "search_units", "cost_micros", "cost_usd", "unpriced_requests"), header);
+                "images", "search_units", "cost_micros", "cost_usd", "unpriced_requests", "estimated_requests"), header);
         for (int i = 1; i < lines.length; i++) {
             String[] cells = lines[i].split(",");
             assertEquals(header.size(), cells.length);

@@ -131,6 +131,69 @@ class UsageLedgerIT {
     }
 
     @Test
+    void reservedModeBooksWhatAKilledReplicaServedAsEstimatesAndCountsEachRequestOnce() throws Exception {
+        // reserved mode, exact rows written only along with reservations (no flush of their own): at the kill, the
+        // requests in flight and the rows queued since the last write are known only by their reservations
+        Map<String, String> reserved = Map.of("TOLLGATE_USAGE_MODE", "reserved", "TOLLGATE_USAGE_FLUSH_INTERVAL", "1h",
+                "TOLLGATE_USAGE_RESERVATION_TIMEOUT", "2s", "TOLLGATE_USAGE_RESERVATION_SWEEP_INTERVAL", "300ms");
+        Path spool = Files.createTempDirectory("tollgate-spool");
+        Gateway gateway = Gateway.start(spool, reserved);
+        String tenant = gateway.newTenant();
+        String key = gateway.newKey(tenant);
+        int upstreamBefore = simulator.count("/v1/chat/completions");
+
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        for (int i = 0; i < 8; i++) {
+            boolean stream = i % 2 == 0;
+            clients.submit(() -> {
+                while (running.get()) {
+                    try {
+                        HttpResponse<String> r = gateway.chat(key, stream);
+                        if (r.statusCode() == 200 && (!stream || r.body().contains("[DONE]"))) {
+                            answered.add(r.headers().firstValue("x-request-id").orElseThrow());
+                        }
+                    } catch (IOException e) {
+                        // the gateway died under this request: not answered
+                    } catch (InterruptedException e) {
+                        return null;
+                    }
+                }
+                return null;
+            });
+        }
+        awaitCondition("load under way", Duration.ofSeconds(30), () -> answered.size() >= 200);
+        gateway.process.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        gateway.process.waitFor(10, TimeUnit.SECONDS);
+        running.set(false);
+        clients.shutdown();
+        assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
+        Set<String> seen = Set.copyOf(answered);
+        assertTrue(single("select count(*) from usage_reservation where tenant_id = ?::uuid", tenant) > 0,
+                "requests in flight at the kill left their reservations");
+
+        Gateway restarted = Gateway.start(spool, reserved);
+        try {
+            awaitCondition("every reservation booked and every answered request's row", Duration.ofSeconds(60),
+                    () -> single("select count(*) from usage_reservation where tenant_id = ?::uuid", tenant) == 0
+                            && missing(seen).isEmpty());
+            long rows = countRows(tenant);
+            long estimated = single("select count(*) from usage_event where tenant_id = ?::uuid and estimated", tenant);
+            assertTrue(estimated > 0, "the requests in flight are booked as estimates");
+            assertTrue(rows > seen.size(), "more rows than answers: the requests in flight have theirs");
+            // a reservation is committed as its request goes upstream: only the eight in flight may not have got there
+            assertTrue(rows <= simulator.count("/v1/chat/completions") - upstreamBefore + 8,
+                    "no row for a request that never went upstream");
+            assertEquals(estimated, single("select coalesce(sum(estimated_requests), 0) from usage_daily"
+                    + " where tenant_id = ?::uuid", tenant));
+            assertRollupMatchesRows(tenant);
+        } finally {
+            restarted.stop();
+        }
+    }
+
+    @Test
     void postgresOutageKeepsKnownKeysWorkingAndLosesNoRow() throws Exception {
         Path spool = Files.createTempDirectory("tollgate-spool");
         Gateway gateway = Gateway.start(spool);
