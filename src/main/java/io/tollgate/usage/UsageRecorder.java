@@ -85,8 +85,10 @@ public class UsageRecorder {
                 on conflict (request_id) do nothing
                 returning 1
             ), settled as (
-                delete from usage_reservation s using input f
-                 where f.kind <> 'RESERVATION' and s.request_id = f.request_id
+                -- an array, so that the generic plan looks each id up in the index: as a join it scanned the table,
+                -- dead rows and all (2.5 ms a write after 3,000 writes of 26 reservations, against 0.05)
+                delete from usage_reservation
+                 where request_id = any (array(select f.request_id from input f where f.kind <> 'RESERVATION'))
                 returning 1
             ), priced as (
                 select i.*, p.id as price_id,
