@@ -780,6 +780,10 @@ public class ProxyHandler {
         io.vertx.core.Future<Void> recorded = record(call, tokens, completed);
         if (call.reservation != null) {
             // reserved mode: the row itself is written after the answer; its reservation must be durable before
+            if (!call.reservation.isComplete()) {
+                // the upstream answered within the reservations' window: no waiting for the window's end
+                recorder.hasten();
+            }
             recorded = recorded.compose(v -> call.reservation);
         }
         recorded.onComplete(written -> {

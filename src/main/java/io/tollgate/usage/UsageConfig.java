@@ -75,6 +75,15 @@ public interface UsageConfig {
     @WithDefault("1h")
     Duration reservationTimeout();
 
+    /**
+     * Reserved mode: how long a reservation may wait to share its write with the reservations (and exact rows) of the
+     * next few milliseconds. An answer that is ready sooner has what is queued written at once, so it never waits for
+     * the window; a process killed within it loses the reservations of its last window. {@code 0}: each reservation
+     * is written at once (one write a request below saturation, as in {@code durable} mode).
+     */
+    @WithDefault("10ms")
+    Duration reservationWait();
+
     /** Reserved mode: how often each replica looks for reservations past the timeout. */
     @WithDefault("1m")
     Duration reservationSweepInterval();

@@ -159,6 +159,10 @@ public class UsageRecorder {
     private final ConcurrentLinkedDeque<Pending> queue = new ConcurrentLinkedDeque<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean writing = new AtomicBoolean();
+    /** Reserved mode: rows are due now (an answer waits for its reservation, or the window passed). */
+    private volatile boolean due;
+    /** Reserved mode: a timer is set to write the reservations of the current window. */
+    private final AtomicBoolean windowSet = new AtomicBoolean();
     private final AtomicBoolean replaying = new AtomicBoolean();
     /** The connection the ledger writes on (see {@link #ledgerConnection}); null until needed or after a failure. */
     private final AtomicReference<Uni<SqlConnection>> ledgerConnection = new AtomicReference<>();
@@ -263,8 +267,23 @@ public class UsageRecorder {
         Promise<Void> promise = Promise.promise();
         queue.addLast(new Pending(reservation, promise, Vertx.currentContext()));
         queued.incrementAndGet();
-        kick();
+        long window = config.reservationWait().toMillis();
+        if (window <= 0) {
+            hasten();
+        } else if (windowSet.compareAndSet(false, true)) {
+            // reservations of the next few milliseconds share one write, unless an answer needs its own sooner
+            vertx.setTimer(window, id -> {
+                windowSet.set(false);
+                hasten();
+            });
+        }
         return promise.future();
+    }
+
+    /** Reserved mode: an answer waits for its reservation (or the window passed): what is queued is written now. */
+    public void hasten() {
+        due = true;
+        kick();
     }
 
     /** Rows not yet in the database (in memory or in the spool). */
@@ -310,10 +329,15 @@ public class UsageRecorder {
         if (queue.isEmpty() || !writing.compareAndSet(false, true)) {
             return;
         }
+        due = false;
         List<Pending> batch = new ArrayList<>(Math.min(queued.get(), config.batchSize()));
         Pending p;
         while (batch.size() < config.batchSize() && (p = queue.pollFirst()) != null) {
             batch.add(p);
+        }
+        if (!queue.isEmpty()) {
+            // more than a batch: what is left may be due too
+            due = true;
         }
         queued.addAndGet(-batch.size());
         if (batch.isEmpty()) {
@@ -348,7 +372,9 @@ public class UsageRecorder {
 
     /** A write ended: the next starts now, or after the group commit's wait while rows come much faster. */
     private void next() {
-        if (config.mode() != UsageConfig.Mode.ASYNC) {
+        // durable: every queued row has an answer waiting; reserved: when due; async: when a batch is full
+        boolean hurry = config.mode() == UsageConfig.Mode.DURABLE || due;
+        if (hurry) {
             // what is queued now arrived while the write was in flight (kick took everything before it, up to a batch)
             long wait = groupCommit.afterWrite(queued.get());
             if (wait > 0 && !stopped && !queue.isEmpty()) {
@@ -362,7 +388,7 @@ public class UsageRecorder {
             }
         }
         writing.set(false);
-        if (!queue.isEmpty() && (config.mode() != UsageConfig.Mode.ASYNC || queued.get() >= config.batchSize())) {
+        if (!queue.isEmpty() && (hurry || queued.get() >= config.batchSize())) {
             kick();
         }
     }
