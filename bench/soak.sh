@@ -42,7 +42,7 @@ HZ=$(getconf CLK_TCK)
     echo "# tollgate soak, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo
     echo "- commit \`$(git -C "$ROOT" rev-parse --short HEAD)\`, $MINUTES minutes; machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); $(java -version 2>&1 | head -1)"
-    echo "- tollgate as in bench/run.sh (prod profile, \`$(sed -n 's/.*starting tollgate (\(.*\))$/\1/p' "$SERVE_LOG" | head -1)\`, MALLOC_ARENA_MAX=2, $(case "${TOLLGATE_BENCH_JAVA_OPTS:-}" in *usage.mode=async*) echo async ;; *usage.mode=reserved*) echo reserved ;; *) echo durable ;; esac) ledger, limits, budgets); load: $PLAIN_LOAD + 4 of streams against the 50 ms upstream (closed loop)"
+    echo "- tollgate as in bench/run.sh (prod profile, \`$(sed -n 's/.*starting tollgate (\(.*\))$/\1/p' "$SERVE_LOG" | head -1)\`, MALLOC_ARENA_MAX=2, $(case "${TOLLGATE_BENCH_JAVA_OPTS:-}" in *usage.mode=async*) echo async ;; *usage.mode=durable*) echo durable ;; *) echo reserved ;; esac) ledger, limits, budgets); load: $PLAIN_LOAD + 4 of streams against the 50 ms upstream (closed loop)"
     echo "- RSS at start (after startup and one request): $(kb VmRSS) kB"
     echo
     echo "One row per slice of 60 s of load (a slice takes a little longer on the clock: wrk's start and end, sampling)."

@@ -15,9 +15,10 @@ public interface UsageConfig {
      * {@code reserved}: when a request is admitted, a reservation (the rate limiter's estimate of it) is committed
      * while the upstream works, and a response is completed only once that is durable; the exact row replaces it in
      * the background, after the response. A reservation left alone (the process was killed) is booked as an
-     * estimate after {@link #reservationTimeout()}.
+     * estimate after {@link #reservationTimeout()}. The default: a durable ledger at {@code async}'s latency and CPU
+     * (README, Performance).
      */
-    @WithDefault("durable")
+    @WithDefault("reserved")
     Mode mode();
 
     /** Where rows go while PostgreSQL cannot take them; must survive a restart of the process and be per replica. */

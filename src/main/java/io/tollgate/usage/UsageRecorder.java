@@ -53,8 +53,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * {@link UsageSpool}; rows that arrive while a write is in flight share the next write (group commit), and when
  * rows come much faster than writes end the next write waits a little to gather more ({@link GroupCommit}).
  * {@code async} mode: {@link #record} answers at once and rows are written every flush interval. {@code reserved}
- * mode: {@link #reserve} answers as {@code durable}'s record does, with a reservation written to
- * {@code usage_reservation}; {@link #record} answers at once, and the exact row rides along with the next write,
+ * mode: {@link #reserve} answers once a reservation is durable in {@code usage_reservation} (or the spool): the
+ * reservations of a short window share a write, which {@link #hasten} starts at once when an answer waits for it;
+ * {@link #record} answers at once, and the exact row rides along with the next write,
  * whose statement deletes the reservation; reservations no exact row replaced in time are booked as estimates
  * ({@link #sweepReservations}). In every mode a batch PostgreSQL cannot take goes to the spool, and the spool is
  * replayed when PostgreSQL answers again.
@@ -261,7 +262,8 @@ public class UsageRecorder {
     /**
      * Reserved mode: records a request's reservation ({@link UsageEvent.Kind#RESERVATION}: the rate limiter's estimate
      * of it, stamped with the time its exact row will carry). The future completes when the reservation is durable,
-     * like a durable row's, and fails only when it could be written neither to PostgreSQL nor to the spool.
+     * written with the others of {@code tollgate.usage.reservation-wait} or sooner when {@link #hasten} is called, and
+     * fails only when it could be written neither to PostgreSQL nor to the spool.
      */
     public Future<Void> reserve(UsageEvent reservation) {
         Promise<Void> promise = Promise.promise();

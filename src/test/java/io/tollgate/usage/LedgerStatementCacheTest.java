@@ -51,10 +51,11 @@ class LedgerStatementCacheTest {
         Row before = plans();
         UUID tenant = UUID.randomUUID();
         for (int i = 0; i < 8; i++) {
-            // one at a time: eight batches, eight executions
+            // one at a time: eight batches, eight executions (in every mode: flushAll writes what record queued)
             recorder.record(UsageLedgerTest.event(tenant, "req_" + UUID.randomUUID(), "claude-4-5-haiku",
                     Tokens.of(10, 20), Instant.now().truncatedTo(ChronoUnit.MILLIS))).toCompletionStage()
                     .toCompletableFuture().join();
+            recorder.flushAll().await().atMost(Duration.ofSeconds(10));
         }
         Row after = plans();
         assertTrue(after.getLong("generic") - before.getLong("generic") >= 8,

@@ -51,6 +51,8 @@ class UsageLedgerIT {
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     static final String ADMIN = "it-admin-token-0123456789";
     static final String CHAT = "{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]%s}";
+    /** The promises of durable mode (each row committed before its answer); reserved mode has a test of its own. */
+    static final Map<String, String> DURABLE = Map.of("TOLLGATE_USAGE_MODE", "durable");
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final ObjectMapper JSON = new ObjectMapper();
     static EmbeddedPostgres postgres;
@@ -88,7 +90,7 @@ class UsageLedgerIT {
     @Test
     void everyAnsweredRequestHasExactlyOneRowAfterKillDashNine() throws Exception {
         Path spool = Files.createTempDirectory("tollgate-spool");
-        Gateway gateway = Gateway.start(spool);
+        Gateway gateway = Gateway.start(spool, DURABLE);
         String tenant = gateway.newTenant();
         String key = gateway.newKey(tenant);
 
@@ -121,7 +123,7 @@ class UsageLedgerIT {
         assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
         Set<String> seen = Set.copyOf(answered);
 
-        Gateway restarted = Gateway.start(spool);
+        Gateway restarted = Gateway.start(spool, DURABLE);
         try {
             awaitCondition("every answered request's row", Duration.ofSeconds(60), () -> missing(seen).isEmpty());
             assertRollupMatchesRows(tenant);
@@ -196,7 +198,7 @@ class UsageLedgerIT {
     @Test
     void postgresOutageKeepsKnownKeysWorkingAndLosesNoRow() throws Exception {
         Path spool = Files.createTempDirectory("tollgate-spool");
-        Gateway gateway = Gateway.start(spool);
+        Gateway gateway = Gateway.start(spool, DURABLE);
         String tenant = gateway.newTenant();
         String key = gateway.newKey(tenant);
         Set<String> answered = ConcurrentHashMap.newKeySet();
@@ -229,7 +231,7 @@ class UsageLedgerIT {
         } finally {
             database.restore();
         }
-        Gateway restarted = Gateway.start(spool);
+        Gateway restarted = Gateway.start(spool, DURABLE);
         try {
             Set<String> all = Set.copyOf(answered);
             awaitCondition("rows spooled before the kill", Duration.ofSeconds(60), () -> missing(all).isEmpty());
@@ -243,7 +245,7 @@ class UsageLedgerIT {
     @Test
     void anAnswerWhoseRowCanBeWrittenNowhereIsWithheldWith503AndCounted() throws Exception {
         Path spool = Files.createTempDirectory("tollgate-spool");
-        Gateway gateway = Gateway.start(spool);
+        Gateway gateway = Gateway.start(spool, DURABLE);
         String tenant = gateway.newTenant();
         String key = gateway.newKey(tenant);
         gateway.answered(key, false); // the key is now known to the gateway

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +27,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.tollgate.support.Gateway;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -33,10 +36,19 @@ import io.vertx.core.Vertx;
 
 /**
  * Idempotent writes: a row written again, by a retry or a spool replay, is one row and is counted once. Rows that
- * come together share writes.
+ * come together share writes. In {@code durable} mode, where every row has an answer waiting for it (the group
+ * commit); {@code reserved} mode's own writes are {@link ReservedUsageTest}'s and {@link ReservationWindowTest}'s.
  */
 @QuarkusTest
+@TestProfile(UsageLedgerTest.Durable.class)
 class UsageLedgerTest {
+
+    public static class Durable implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("tollgate.usage.mode", "durable");
+        }
+    }
 
     @Inject
     UsageRecorder recorder;
