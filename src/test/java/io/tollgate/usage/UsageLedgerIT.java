@@ -94,34 +94,7 @@ class UsageLedgerIT {
         String tenant = gateway.newTenant();
         String key = gateway.newKey(tenant);
 
-        Set<String> answered = ConcurrentHashMap.newKeySet();
-        AtomicBoolean running = new AtomicBoolean(true);
-        ExecutorService clients = Executors.newFixedThreadPool(8);
-        for (int i = 0; i < 8; i++) {
-            boolean stream = i % 2 == 0;
-            clients.submit(() -> {
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> r = gateway.chat(key, stream);
-                        if (r.statusCode() == 200 && (!stream || r.body().contains("[DONE]"))) {
-                            answered.add(r.headers().firstValue("x-request-id").orElseThrow());
-                        }
-                    } catch (IOException e) {
-                        // the gateway died under this request: not answered
-                    } catch (InterruptedException e) {
-                        return null;
-                    }
-                }
-                return null;
-            });
-        }
-        awaitCondition("load under way", Duration.ofSeconds(30), () -> answered.size() >= 200);
-        gateway.process.destroyForcibly(); // SIGKILL: no shutdown hook runs
-        gateway.process.waitFor(10, TimeUnit.SECONDS);
-        running.set(false);
-        clients.shutdown();
-        assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
-        Set<String> seen = Set.copyOf(answered);
+        Set<String> seen = killUnderLoad(gateway, key);
 
         Gateway restarted = Gateway.start(spool, DURABLE);
         try {
@@ -144,34 +117,7 @@ class UsageLedgerIT {
         String key = gateway.newKey(tenant);
         int upstreamBefore = simulator.count("/v1/chat/completions");
 
-        Set<String> answered = ConcurrentHashMap.newKeySet();
-        AtomicBoolean running = new AtomicBoolean(true);
-        ExecutorService clients = Executors.newFixedThreadPool(8);
-        for (int i = 0; i < 8; i++) {
-            boolean stream = i % 2 == 0;
-            clients.submit(() -> {
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> r = gateway.chat(key, stream);
-                        if (r.statusCode() == 200 && (!stream || r.body().contains("[DONE]"))) {
-                            answered.add(r.headers().firstValue("x-request-id").orElseThrow());
-                        }
-                    } catch (IOException e) {
-                        // the gateway died under this request: not answered
-                    } catch (InterruptedException e) {
-                        return null;
-                    }
-                }
-                return null;
-            });
-        }
-        awaitCondition("load under way", Duration.ofSeconds(30), () -> answered.size() >= 200);
-        gateway.process.destroyForcibly(); // SIGKILL: no shutdown hook runs
-        gateway.process.waitFor(10, TimeUnit.SECONDS);
-        running.set(false);
-        clients.shutdown();
-        assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
-        Set<String> seen = Set.copyOf(answered);
+        Set<String> seen = killUnderLoad(gateway, key);
         assertTrue(single("select count(*) from usage_reservation where tenant_id = ?::uuid", tenant) > 0,
                 "requests in flight at the kill left their reservations");
 
@@ -330,6 +276,41 @@ class UsageLedgerIT {
         } finally {
             third.stop();
         }
+    }
+
+    /**
+     * Eight clients (half of them streaming) send chats until 200 were answered, then the gateway gets SIGKILL; answers
+     * the request ids of the answers the clients saw complete.
+     */
+    private static Set<String> killUnderLoad(Gateway gateway, String key) throws Exception {
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        for (int i = 0; i < 8; i++) {
+            boolean stream = i % 2 == 0;
+            clients.submit(() -> {
+                while (running.get()) {
+                    try {
+                        HttpResponse<String> r = gateway.chat(key, stream);
+                        if (r.statusCode() == 200 && (!stream || r.body().contains("[DONE]"))) {
+                            answered.add(r.headers().firstValue("x-request-id").orElseThrow());
+                        }
+                    } catch (IOException e) {
+                        // the gateway died under this request: not answered
+                    } catch (InterruptedException e) {
+                        return null;
+                    }
+                }
+                return null;
+            });
+        }
+        awaitCondition("load under way", Duration.ofSeconds(30), () -> answered.size() >= 200);
+        gateway.process.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        gateway.process.waitFor(10, TimeUnit.SECONDS);
+        running.set(false);
+        clients.shutdown();
+        assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
+        return Set.copyOf(answered);
     }
 
     private static Set<String> missing(Set<String> requestIds) {
