@@ -274,7 +274,7 @@ public class ProxyHandler {
     private void admitThenForward(Call call, Upstream upstream, Buffer body, JsonNode json) {
         Tokens estimate = TokenEstimate.split(json, call.endpoint.generates(), rateLimits.defaultMaxOutputTokens());
         call.estimate = estimate;
-        long tokens = json == null ? 0 : Math.max(1, estimate.total());
+        long tokens = TokenEstimate.forLimits(json, estimate);
         long admitStart = System.nanoTime();
         // a 429 decided in memory is thrown to authenticated(), which answers it
         Lease now = rateLimits.admitFromMemory(call.caller.limits(), call.upstreamModel, tokens);

@@ -17,7 +17,12 @@ public final class TokenEstimate {
      * nothing for an answer when the endpoint produces none (embeddings, images, rerank).
      */
     public static long of(JsonNode request, boolean producesText, long defaultMaxOutput) {
-        return request == null ? 0 : Math.max(1, split(request, producesText, defaultMaxOutput).total());
+        return forLimits(request, split(request, producesText, defaultMaxOutput));
+    }
+
+    /** What {@link #of} answers, from the request's {@link #split} already made: at least one token, none without a body. */
+    public static long forLimits(JsonNode request, Tokens split) {
+        return request == null ? 0 : Math.max(1, split.total());
     }
 
     /** The same estimate, as input and output tokens (what a reservation of the usage ledger books). */

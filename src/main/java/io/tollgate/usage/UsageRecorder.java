@@ -252,11 +252,9 @@ public class UsageRecorder {
             }
             return Future.succeededFuture();
         }
-        Promise<Void> promise = Promise.promise();
-        queue.addLast(new Pending(event, promise, Vertx.currentContext()));
-        queued.incrementAndGet();
+        Future<Void> durable = awaited(event);
         kick();
-        return promise.future();
+        return durable;
     }
 
     /**
@@ -266,9 +264,7 @@ public class UsageRecorder {
      * fails only when it could be written neither to PostgreSQL nor to the spool.
      */
     public Future<Void> reserve(UsageEvent reservation) {
-        Promise<Void> promise = Promise.promise();
-        queue.addLast(new Pending(reservation, promise, Vertx.currentContext()));
-        queued.incrementAndGet();
+        Future<Void> durable = awaited(reservation);
         long window = config.reservationWait().toMillis();
         if (window <= 0) {
             hasten();
@@ -279,6 +275,14 @@ public class UsageRecorder {
                 hasten();
             });
         }
+        return durable;
+    }
+
+    /** Queues a row someone waits for: its future completes on the caller's context once the row is durable. */
+    private Future<Void> awaited(UsageEvent event) {
+        Promise<Void> promise = Promise.promise();
+        queue.addLast(new Pending(event, promise, Vertx.currentContext()));
+        queued.incrementAndGet();
         return promise.future();
     }
 
