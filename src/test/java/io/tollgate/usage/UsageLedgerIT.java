@@ -53,7 +53,7 @@ class UsageLedgerIT {
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     static final String ADMIN = "it-admin-token-0123456789";
     static final String CHAT = "{\"model\":\"claude-4-5-haiku\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]%s}";
-    /** The promises of durable mode (each row committed before its answer); reserved mode has a test of its own. */
+    /** The promises of durable mode (each row committed before its answer); the outage tests run the default too. */
     static final Map<String, String> DURABLE = Map.of("TOLLGATE_USAGE_MODE", "durable");
     /** Reservations left by a killed process booked within seconds (the default waits an hour). */
     static final Map<String, String> SHORT_RESERVATIONS = Map.of("TOLLGATE_USAGE_RESERVATION_TIMEOUT", "2s",
