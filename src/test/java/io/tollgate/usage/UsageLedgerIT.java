@@ -114,8 +114,8 @@ class UsageLedgerIT {
     void reservedModeBooksWhatAKilledReplicaServedAsEstimatesAndCountsEachRequestOnce() throws Exception {
         // reserved mode, exact rows written only along with reservations (no flush of their own): at the kill, the
         // requests in flight and the rows queued since the last write are known only by their reservations
-        Map<String, String> reserved = new HashMap<>(SHORT_RESERVATIONS);
-        reserved.putAll(Map.of("TOLLGATE_USAGE_MODE", "reserved", "TOLLGATE_USAGE_FLUSH_INTERVAL", "1h"));
+        Map<String, String> reserved = with(SHORT_RESERVATIONS,
+                Map.of("TOLLGATE_USAGE_MODE", "reserved", "TOLLGATE_USAGE_FLUSH_INTERVAL", "1h"));
         Path spool = Files.createTempDirectory("tollgate-spool");
         Gateway gateway = Gateway.start(spool, reserved);
         String tenant = gateway.newTenant();
@@ -191,9 +191,7 @@ class UsageLedgerIT {
         } finally {
             database.restore();
         }
-        Map<String, String> restart = new HashMap<>(env);
-        restart.putAll(SHORT_RESERVATIONS);
-        Gateway restarted = Gateway.start(spool, restart);
+        Gateway restarted = Gateway.start(spool, with(env, SHORT_RESERVATIONS));
         try {
             Set<String> all = Set.copyOf(answered);
             awaitCondition("rows spooled before the kill, every reservation booked", Duration.ofSeconds(60),
@@ -363,6 +361,13 @@ class UsageLedgerIT {
         } catch (SQLException e) {
             return requestIds;
         }
+    }
+
+    /** The gateway's settings {@code base} with those of {@code more} added. */
+    private static Map<String, String> with(Map<String, String> base, Map<String, String> more) {
+        Map<String, String> settings = new HashMap<>(base);
+        settings.putAll(more);
+        return settings;
     }
 
     private static long reservations(String tenant) throws SQLException {
