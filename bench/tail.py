@@ -2,7 +2,7 @@
 """Where the tail of what tollgate adds comes from: the packet capture of a latency load (as bench/added.py reads it)
 against the JVM's safepoint log, and the slow requests grouped into stalls:
 
-    tail.py CAPTURE PROXY_PORT UPSTREAM_PORT SAFEPOINT_LOG
+    tail.py CAPTURE PROXY_PORT UPSTREAM_PORT SAFEPOINT_LOG [TIMEHIST CLOCK_OFFSET]
 
 SAFEPOINT_LOG is what tollgate writes with `-Xlog:safepoint:file=F:timemillis` (one line per pause, a collector's
 included, stamped with the wall clock in ms when it ends); the capture as bench/capture.sh takes it (tcpdump -i lo on
@@ -13,6 +13,12 @@ Prints: the added p50 / p99 / p99.9 of the plain (not streamed) requests; how ma
 more overlap a pause (their time before the upstream or after it contains one, ±0.5 ms for the log's resolution);
 the p99 of the requests that overlap none; and the stalls: the slow phases (before or after the upstream, 2 ms or
 more) whose windows overlap or lie within 1 ms of each other, merged, the largest first.
+
+With TIMEHIST, also who had the cores in the stalls of 3 ms or more: TIMEHIST is `perf sched timehist -i F` of a
+`perf sched record -k mono -o F` taken over the same window, CLOCK_OFFSET the wall clock minus CLOCK_MONOTONIC in
+seconds (`python3 -c 'import time; print(time.time() - time.clock_gettime(time.CLOCK_MONOTONIC))'`, read beside
+it). Prints each thread's share of the cores' time in those stalls beside its share over the whole window (a thread
+is its name and its process id; `<idle>`: a core with nothing to run), the largest first.
 """
 import collections
 import os
@@ -47,8 +53,38 @@ def merged(windows, gap=0.001):
     return out
 
 
+TIMEHIST_LINE = re.compile(r"\s*(\d+\.\d+)\s+\[\d+\]\s+(.+?)\s+\d+\.\d+\s+\d+\.\d+\s+(\d+\.\d+)\s*$")
+
+
+def slices(path, offset):
+    """(start, end, thread) of each time a thread ran, in seconds of the wall clock, from `perf sched timehist`."""
+    found = []
+    with open(path) as f:
+        for line in f:
+            m = TIMEHIST_LINE.match(line)
+            if m:
+                end, ran = float(m.group(1)) + offset, float(m.group(3)) / 1000
+                task = m.group(2)
+                pid = re.search(r"\[\d+/(\d+)\]$", task)
+                name = re.sub(r"\[[\d/]+\]$", "", task).strip()
+                found.append((end - ran, end, f"{name} ({pid.group(1)})" if pid else name))
+    return found
+
+
+def shares(runs, windows):
+    """Each thread's share of the cores' time in windows ([start, end, ...]): its time running in them over theirs."""
+    ran = collections.Counter()
+    for start, end, thread in runs:
+        for w in windows:
+            overlap = min(end, w[1]) - max(start, w[0])
+            if overlap > 0:
+                ran[thread] += overlap
+    capacity = (os.cpu_count() or 1) * sum(w[1] - w[0] for w in windows)
+    return {thread: t / capacity for thread, t in ran.items()}
+
+
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) not in (5, 7):
         sys.exit(__doc__)
     capture, proxy, upstream, log = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     stops = pauses(log)
@@ -83,6 +119,16 @@ def main():
           f"{sum(e - s for s, e, _ in stalls) * 1000:.0f} ms in all; the largest:")
     for start, end, count in sorted(stalls, key=lambda s: -s[2])[:6]:
         print(f"  at +{start - first:.3f} s, {1000 * (end - start):.1f} ms, {count} slow phases")
+    if len(sys.argv) == 7:
+        runs = slices(sys.argv[5], float(sys.argv[6]))
+        large = [s for s in stalls if s[1] - s[0] >= 0.003]
+        if not runs or not large:
+            sys.exit(f"no scheduler slice in {sys.argv[5]}" if not runs else "no stall of 3 ms or more")
+        inside, overall = shares(runs, large), shares(runs, [(first, last)])
+        print(f"who had the cores in the {len(large)} stalls of 3 ms or more (share of the cores' time in them; "
+              f"over the whole window):")
+        for thread, share in sorted(inside.items(), key=lambda t: -t[1])[:15]:
+            print(f"  {thread:40s} {100 * share:5.1f} %  ({100 * overall.get(thread, 0):.1f} %)")
 
 
 if __name__ == "__main__":
