@@ -135,6 +135,20 @@ def finish(state, done):
     state[1] = None
 
 
+def joined(answered, upstream_done):
+    """Each answer with the upstream exchange it was joined to (by the upstream's request id), where both are in."""
+    for answer in answered:
+        up = upstream_done.get(answer["id"])
+        if up is not None:
+            yield answer, up
+
+
+def added_by(answer, up):
+    """What the proxy added to a whole (not streamed) answer: its time from request in to answer out, less the
+    upstream's from request out to answer in."""
+    return (answer["out"] - answer["in"]) - (up["in"] - up["out"])
+
+
 def percentile(values, p):
     """Nearest rank: the smallest value with at least p % of the values at or below it."""
     ordered = sorted(values)
@@ -145,14 +159,11 @@ def main():
     path, tollgate_port, upstream_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     answered, upstream_done = exchanges(path, tollgate_port, upstream_port)
     added, before, after, first_event, last_event = [], [], [], [], []
-    for answer in answered:
-        up = upstream_done.get(answer["id"])
-        if up is None:
-            continue
+    for answer, up in joined(answered, upstream_done):
         before.append(up["out"] - answer["in"])
         if up["event"] is None:
             # a whole answer: relayed once the upstream's last packet is in
-            added.append((answer["out"] - answer["in"]) - (up["in"] - up["out"]))
+            added.append(added_by(answer, up))
             after.append(answer["out"] - up["in"])
         elif answer["event"] is not None:
             # a stream: its first event, and its end after the upstream's

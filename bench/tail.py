@@ -90,14 +90,12 @@ def main():
     stops = pauses(log)
     answered, exchanges = added.exchanges(capture, proxy, upstream)
     rows = []  # (added, request in, upstream out, upstream answer in, answer out, overlaps a pause)
-    for answer in answered:
-        up = exchanges.get(answer["id"])
-        if up is None or up["event"] is not None:
+    for answer, up in added.joined(answered, exchanges):
+        if up["event"] is not None:
             continue
         windows = ((answer["in"], up["out"]), (up["in"], answer["out"]))
         hit = any(s < e2 and e > s2 for s2, e2 in windows for s, e, _ in stops)
-        rows.append(((up["out"] - answer["in"]) + (answer["out"] - up["in"]), answer["in"], up["out"], up["in"],
-                     answer["out"], hit))
+        rows.append((added.added_by(answer, up), answer["in"], up["out"], up["in"], answer["out"], hit))
     if not rows:
         sys.exit("no plain request joined to its upstream exchange in " + capture)
     first, last = min(r[1] for r in rows), max(r[4] for r in rows)
