@@ -87,12 +87,25 @@ public class JvmMeters implements MeterBinder {
                     .tag("area", "heap").tag("pool", "long-lived").baseUnit("percent").register(registry);
         }
         if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
-                && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+                && totalAllocatedReadable(threads)) {
             read.add(threads);
             FunctionCounter.builder("jvm.gc.memory.allocated", threads,
                     t -> Math.max(0, t.getTotalThreadAllocatedBytes()))
                     .description("Bytes allocated in the heap since start, by every thread")
                     .baseUnit("bytes").register(registry);
+        }
+    }
+
+    /**
+     * Whether the JVM counts the bytes its threads allocated: HotSpot does; the interface's default, which a native
+     * image's may keep, throws.
+     */
+    private static boolean totalAllocatedReadable(com.sun.management.ThreadMXBean threads) {
+        try {
+            return threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()
+                    && threads.getTotalThreadAllocatedBytes() >= 0;
+        } catch (UnsupportedOperationException e) {
+            return false;
         }
     }
 
