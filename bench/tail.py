@@ -120,8 +120,10 @@ def main():
     if len(sys.argv) == 7:
         runs = slices(sys.argv[5], float(sys.argv[6]))
         large = [s for s in stalls if s[1] - s[0] >= 0.003]
-        if not runs or not large:
-            sys.exit(f"no scheduler slice in {sys.argv[5]}" if not runs else "no stall of 3 ms or more")
+        if not runs:
+            sys.exit(f"no scheduler slice in {sys.argv[5]}")
+        if not large:
+            sys.exit("no stall of 3 ms or more")
         inside, overall = shares(runs, large), shares(runs, [(first, last)])
         print(f"who had the cores in the {len(large)} stalls of 3 ms or more (share of the cores' time in them; "
               f"over the whole window):")

@@ -54,19 +54,17 @@ public class JvmMeters implements MeterBinder {
         new JvmThreadMetrics().bindTo(registry);
         new JVMInfoBinder().bindTo(registry);
 
-        List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
-        read.add(collectors);
-        for (GarbageCollectorMXBean collector : collectors) {
-            String name = concurrent(collector.getName()) ? "jvm.gc.concurrent.phase.time" : "jvm.gc.pause";
-            FunctionTimer.builder(name, collector, GarbageCollectorMXBean::getCollectionCount,
-                    GarbageCollectorMXBean::getCollectionTime, TimeUnit.MILLISECONDS)
-                    .description(
-                            "Time spent in the collector's " + (name.equals("jvm.gc.pause") ? "pauses" : "concurrent phases")
-                                    + ", totals since start")
-                    .tag("gc", collector.getName())
-                    .register(registry);
+        List<GarbageCollectorMXBean> pausing = new ArrayList<>();
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            read.add(collector);
+            if (concurrent(collector.getName())) {
+                timer("jvm.gc.concurrent.phase.time", "concurrent phases", collector).register(registry);
+            } else {
+                timer("jvm.gc.pause", "pauses", collector).register(registry);
+                pausing.add(collector);
+            }
         }
-        Overhead overhead = new Overhead(System::nanoTime, () -> pauseMillis(collectors));
+        Overhead overhead = new Overhead(System::nanoTime, () -> pauseMillis(pausing));
         read.add(overhead);
         Gauge.builder("jvm.gc.overhead", overhead, Overhead::share)
                 .description("Share of the last five minutes (or since start) the collector's pauses took, in [0..1]")
@@ -96,6 +94,14 @@ public class JvmMeters implements MeterBinder {
         }
     }
 
+    private static FunctionTimer.Builder<GarbageCollectorMXBean> timer(String name, String what,
+            GarbageCollectorMXBean collector) {
+        return FunctionTimer.builder(name, collector, GarbageCollectorMXBean::getCollectionCount,
+                GarbageCollectorMXBean::getCollectionTime, TimeUnit.MILLISECONDS)
+                .description("Time spent in the collector's " + what + ", totals since start")
+                .tag("gc", collector.getName());
+    }
+
     /**
      * Whether the JVM counts the bytes its threads allocated: HotSpot does; the interface's default, which a native
      * image's may keep, throws.
@@ -120,7 +126,7 @@ public class JvmMeters implements MeterBinder {
                 || pool.equals("ZHeap") || pool.equals("Shenandoah");
     }
 
-    static double usedShareAfterCollection(MemoryPoolMXBean pool) {
+    private static double usedShareAfterCollection(MemoryPoolMXBean pool) {
         MemoryUsage usage = afterCollection(pool);
         long max = usage.getMax() > 0 ? usage.getMax() : pool.getUsage().getCommitted();
         return max > 0 ? (double) usage.getUsed() / max : Double.NaN;
@@ -132,12 +138,10 @@ public class JvmMeters implements MeterBinder {
         return usage != null && usage.getUsed() > 0 ? usage : pool.getUsage();
     }
 
-    private static long pauseMillis(List<GarbageCollectorMXBean> collectors) {
+    private static long pauseMillis(List<GarbageCollectorMXBean> pausing) {
         long total = 0;
-        for (GarbageCollectorMXBean collector : collectors) {
-            if (!concurrent(collector.getName())) {
-                total += Math.max(0, collector.getCollectionTime());
-            }
+        for (GarbageCollectorMXBean collector : pausing) {
+            total += Math.max(0, collector.getCollectionTime());
         }
         return total;
     }
