@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.tollgate.deploy.Manifests.Doc;
+import io.tollgate.support.PromSeries;
 
 /**
  * The Kubernetes manifests against the application they deploy: every manifest parses, kustomize sees every file,

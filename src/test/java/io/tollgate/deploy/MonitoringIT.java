@@ -21,12 +21,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.tollgate.deploy.PromSeries.Selector;
-import io.tollgate.deploy.PromSeries.Series;
 import io.tollgate.simulator.Fault;
 import io.tollgate.support.Backends;
 import io.tollgate.support.LedgerOutage;
 import io.tollgate.support.PackagedApp;
+import io.tollgate.support.PromSeries;
+import io.tollgate.support.PromSeries.Selector;
+import io.tollgate.support.PromSeries.Series;
 import io.tollgate.support.TcpCutter;
 
 /**

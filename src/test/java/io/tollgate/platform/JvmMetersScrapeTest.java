@@ -4,33 +4,32 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.tollgate.support.PromSeries;
+import io.tollgate.support.PromSeries.Series;
 
 /** The JVM's series at /q/metrics, read from the MXBeans at scrape time, with no collector listener behind them. */
 @QuarkusTest
 class JvmMetersScrapeTest {
 
-    private static final Pattern PAUSE_COUNT = Pattern.compile("(?m)^jvm_gc_pause_seconds_count\\{gc=\"[^\"]+\"} (\\S+)$");
-
     private static String scrape() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
+    /** The series of that name with a {@code gc} label, one per collector. */
+    private static List<Series> perCollector(String metrics, String name) {
+        return PromSeries.parse(metrics).stream()
+                .filter(s -> s.name().equals(name) && s.labels().containsKey("gc")).toList();
+    }
+
     private static double pauses(String metrics) {
-        Matcher m = PAUSE_COUNT.matcher(metrics);
-        double total = 0;
-        boolean any = false;
-        while (m.find()) {
-            total += Double.parseDouble(m.group(1));
-            any = true;
-        }
-        assertTrue(any, "a pause count per collector");
-        return total;
+        List<Series> counts = perCollector(metrics, "jvm_gc_pause_seconds_count");
+        assertFalse(counts.isEmpty(), "a pause count per collector");
+        return counts.stream().mapToDouble(Series::value).sum();
     }
 
     @Test
@@ -39,10 +38,10 @@ class JvmMetersScrapeTest {
         System.gc();
         String after = scrape();
         assertTrue(pauses(after) >= before + 1, "System.gc() is a pause of its own");
-        assertTrue(after.matches("(?s).*\njvm_gc_pause_seconds_sum\\{gc=\"[^\"]+\"} [0-9.E-]+\n.*"), "the pauses' time");
-        Matcher overhead = Pattern.compile("(?m)^jvm_gc_overhead (\\S+)$").matcher(after);
-        assertTrue(overhead.find(), "jvm_gc_overhead");
-        double share = Double.parseDouble(overhead.group(1));
+        assertFalse(perCollector(after, "jvm_gc_pause_seconds_sum").isEmpty(), "the pauses' time");
+        Series overhead = PromSeries.parse(after).stream().filter(s -> s.name().equals("jvm_gc_overhead"))
+                .findFirst().orElseThrow(() -> new AssertionError("jvm_gc_overhead"));
+        double share = overhead.value();
         assertTrue(share >= 0 && share <= 1, "a share: " + share);
     }
 

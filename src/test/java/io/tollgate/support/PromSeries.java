@@ -1,4 +1,4 @@
-package io.tollgate.deploy;
+package io.tollgate.support;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * Just enough of Prometheus for tests: the series of a text exposition (what {@code /q/metrics} serves), and the
  * series selectors in a PromQL expression with PromQL's four label matchers, regular expressions anchored.
  */
-final class PromSeries {
+public final class PromSeries {
 
     /**
      * A selector names one of tollgate's metrics or of the JVM's (Micrometer's binders); what else the expression says
@@ -25,13 +25,14 @@ final class PromSeries {
     private static final Pattern LABEL = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** Labels Prometheus adds to a pod's series (PodMonitor, Kubernetes service discovery). */
-    static final java.util.Set<String> SCRAPE_LABELS = java.util.Set.of("namespace", "pod", "container", "job", "instance");
+    public static final java.util.Set<String> SCRAPE_LABELS = java.util.Set.of("namespace", "pod", "container", "job",
+            "instance");
 
-    record Series(String name, Map<String, String> labels, double value) {
+    public record Series(String name, Map<String, String> labels, double value) {
     }
 
-    record LabelMatcher(String label, String op, String value) {
-        boolean matches(Map<String, String> labels) {
+    public record LabelMatcher(String label, String op, String value) {
+        public boolean matches(Map<String, String> labels) {
             String actual = labels.getOrDefault(label, "");
             return switch (op) {
                 case "=" -> actual.equals(value);
@@ -43,13 +44,13 @@ final class PromSeries {
         }
     }
 
-    record Selector(String name, List<LabelMatcher> matchers) {
-        boolean matches(Series series) {
+    public record Selector(String name, List<LabelMatcher> matchers) {
+        public boolean matches(Series series) {
             return series.name().equals(name) && matchers.stream().allMatch(m -> m.matches(series.labels()));
         }
 
         /** Without matchers on the labels Prometheus adds when it scrapes a pod, which /q/metrics does not have. */
-        Selector asExported() {
+        public Selector asExported() {
             return new Selector(name, matchers.stream().filter(m -> !SCRAPE_LABELS.contains(m.label())).toList());
         }
 
@@ -63,7 +64,7 @@ final class PromSeries {
     }
 
     /** The series of a Prometheus text exposition; comments skipped. */
-    static List<Series> parse(String exposition) {
+    public static List<Series> parse(String exposition) {
         List<Series> series = new ArrayList<>();
         for (String line : exposition.lines().toList()) {
             if (line.isBlank() || line.startsWith("#")) {
@@ -85,7 +86,7 @@ final class PromSeries {
     }
 
     /** The selectors of tollgate's metrics in a PromQL expression. */
-    static List<Selector> selectors(String expr) {
+    public static List<Selector> selectors(String expr) {
         List<Selector> selectors = new ArrayList<>();
         // label lists name labels, never metrics, even where a label looks like one (by (gen_ai_request_model))
         Matcher s = SELECTOR.matcher(LABEL_LIST.matcher(expr).replaceAll(" "));
