@@ -35,6 +35,8 @@ public class KeyChangeListener {
     private final Optional<String> sslMode;
     private final boolean trustAll;
     private PgSubscriber subscriber;
+    /** Set at shutdown, when the subscription's end is expected and nothing reconnects. */
+    private volatile boolean stopping;
 
     public KeyChangeListener(KeyAuthenticator authenticator, Vertx vertx,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
@@ -61,17 +63,24 @@ public class KeyChangeListener {
         password.ifPresent(options::setPassword);
         sslMode.ifPresent(mode -> options.setSslMode(SslMode.of(mode)));
         options.setTrustAll(trustAll);
+        // its own client in the Vert.x metrics (postgresql_*{clientName="key-changes"}), apart from the pool's queries
+        options.setMetricsName("postgresql|key-changes");
         subscriber = PgSubscriber.subscriber(vertx, options);
         subscriber.reconnectPolicy(retries -> 1000L);
         subscriber.channel(KeyChangeNotice.CHANNEL).handler(this::onNotification).subscribeHandler(v -> {
             // (re)subscribed: whatever was missed while disconnected is unknown
             authenticator.invalidateAll();
         });
-        subscriber.closeHandler(v -> LOG.warn("Lost the key-change subscription; reconnecting"));
+        subscriber.closeHandler(v -> {
+            if (!stopping) {
+                LOG.warn("Lost the key-change subscription; reconnecting");
+            }
+        });
         subscriber.connect().onFailure(e -> LOG.warnf("Key-change subscription not connected yet: %s", e.toString()));
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         if (subscriber != null) {
             subscriber.close();
         }

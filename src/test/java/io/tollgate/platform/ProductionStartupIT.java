@@ -45,7 +45,7 @@ class ProductionStartupIT {
     }
 
     @Test
-    void startsFromHerokuEnvironmentAndForwardsAChatCompletion() throws Exception {
+    void startsFromHerokuEnvironmentForwardsAChatCompletionAndLogsNoWarningUntilStopped() throws Exception {
         int port = freePort();
         Map<String, String> env = new HashMap<>();
         env.putAll(BACKENDS.herokuEnv("postgres"));
@@ -71,6 +71,13 @@ class ProductionStartupIT {
             process.destroy();
             process.waitFor(20, TimeUnit.SECONDS);
         }
+        // an operator reads a WARN as something to look into: a clean start, these requests and a SIGTERM give none
+        String log = output(process);
+        assertTrue(log.contains("\"message\":\"tollgate stopped"), log);
+        List<String> warnings = log.lines()
+                .filter(line -> line.contains("\"level\":\"WARN\"") || line.contains("\"level\":\"ERROR\""))
+                .toList();
+        assertEquals(List.of(), warnings);
     }
 
     private static Process launch(Map<String, String> env, int port) throws IOException {
