@@ -707,8 +707,12 @@ public class ProxyHandler {
             error = new GatewayException(502, ErrorType.API, "upstream_unreachable",
                     "The upstream could not be reached or closed the connection");
         }
-        log(call, Logger.Level.WARN, null, "Request %s: upstream %s failed after %d attempt(s): %s", call.upstream.name(),
-                call.attempts.count(), describe(e));
+        // while the breaker is open, its refusals are what it is for: their cause was logged as a WARN when it opened
+        // (and when it closes), they are counted in tollgate_requests_total, and at an outage's rate a line each would
+        // flood the log
+        log(call, e instanceof CircuitBreakerOpenException ? Logger.Level.DEBUG : Logger.Level.WARN, null,
+                "Request %s: upstream %s failed after %d attempt(s): %s", call.upstream.name(), call.attempts.count(),
+                describe(e));
         call.status = error.status();
         call.done = true;
         settle(call, Tokens.NONE, false, () -> errors.write(call.ctx.response(), error));

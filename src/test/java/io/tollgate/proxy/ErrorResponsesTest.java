@@ -7,11 +7,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import jakarta.inject.Inject;
 
@@ -25,6 +21,7 @@ import io.restassured.specification.RequestSpecification;
 import io.tollgate.platform.RequestIds;
 import io.tollgate.simulator.Fault;
 import io.tollgate.support.Gateway;
+import io.tollgate.support.LogCapture;
 import io.vertx.mutiny.sqlclient.Row;
 
 /** Every error a client can meet, in the OpenAI format with the right status; never a 500 or a stack trace. */
@@ -175,32 +172,12 @@ class ErrorResponsesTest {
 
     @Test
     void logsAnUpstreamFailureWithTheRequestIdAsAFieldOfItsOwn() {
-        List<Object> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue() && record instanceof ExtLogRecord ext) {
-                    logged.add(ext.getMdc(RequestIds.LOG_FIELD));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger(ProxyHandler.class.getName());
-        logger.addHandler(capture);
-        try {
+        try (LogCapture warnings = LogCapture.of(ProxyHandler.class, Level.WARNING)) {
             String id = client().body(CHAT.formatted("unreachable-model")).post("/v1/chat/completions").then()
                     .statusCode(502).extract().header("x-request-id");
             // the warning is written before the answer: searchable by the id the client saw, as a field (JSON: mdc)
-            assertEquals(List.of(id), logged);
-        } finally {
-            logger.removeHandler(capture);
+            assertEquals(List.of(id), warnings.records().stream()
+                    .map(record -> ((ExtLogRecord) record).getMdc(RequestIds.LOG_FIELD)).toList());
         }
     }
 

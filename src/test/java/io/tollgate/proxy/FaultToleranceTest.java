@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
@@ -29,6 +30,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.tollgate.simulator.Fault;
 import io.tollgate.simulator.RecordedRequest;
 import io.tollgate.support.Gateway;
+import io.tollgate.support.LogCapture;
 import io.tollgate.support.Sse;
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -233,8 +235,12 @@ class FaultToleranceTest {
             assertTrue(++requests <= 10, "the breaker should open within 10 failing requests");
         }
         int callsWhenOpen = gateway.simulator().count(PATH);
-        chat("claude-4-5-haiku").then().statusCode(503).body("error.code", equalTo("upstream_unavailable"))
-                .header("Retry-After", "1");
+        try (LogCapture warnings = LogCapture.of(ProxyHandler.class, Level.WARNING)) {
+            chat("claude-4-5-haiku").then().statusCode(503).body("error.code", equalTo("upstream_unavailable"))
+                    .header("Retry-After", "1");
+            // its opening was the warning; one per refusal would flood the log for as long as it stays open
+            assertEquals(List.of(), warnings.records(), "an open breaker's refusal is not a warning");
+        }
         assertEquals(callsWhenOpen, gateway.simulator().count(PATH), "an open breaker does not call the upstream");
 
         gateway.simulator().reset(); // the upstream recovers
