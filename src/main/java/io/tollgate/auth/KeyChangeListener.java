@@ -35,8 +35,6 @@ public class KeyChangeListener {
     private final Optional<String> sslMode;
     private final boolean trustAll;
     private PgSubscriber subscriber;
-    /** Set at shutdown, when the subscription's end is expected and nothing reconnects. */
-    private volatile boolean stopping;
 
     public KeyChangeListener(KeyAuthenticator authenticator, Vertx vertx,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
@@ -66,21 +64,22 @@ public class KeyChangeListener {
         // its own client in the Vert.x metrics (postgresql_*{clientName="key-changes"}), apart from the pool's queries
         options.setMetricsName("postgresql|key-changes");
         subscriber = PgSubscriber.subscriber(vertx, options);
-        subscriber.reconnectPolicy(retries -> 1000L);
+        // the subscriber asks its policy with 0 when its connection is lost, then with the failed attempts' count; its
+        // close handler runs only once it gives up or is closed, which this policy leaves to the shutdown
+        subscriber.reconnectPolicy(retries -> {
+            if (retries == 0) {
+                LOG.warn("Lost the key-change subscription; reconnecting");
+            }
+            return 1000L;
+        });
         subscriber.channel(KeyChangeNotice.CHANNEL).handler(this::onNotification).subscribeHandler(v -> {
             // (re)subscribed: whatever was missed while disconnected is unknown
             authenticator.invalidateAll();
-        });
-        subscriber.closeHandler(v -> {
-            if (!stopping) {
-                LOG.warn("Lost the key-change subscription; reconnecting");
-            }
         });
         subscriber.connect().onFailure(e -> LOG.warnf("Key-change subscription not connected yet: %s", e.toString()));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        stopping = true;
         if (subscriber != null) {
             subscriber.close();
         }
