@@ -152,29 +152,32 @@ public class JvmMeters implements MeterBinder {
      */
     static final class Overhead {
 
+        private record Reading(long nanos, long pauseMillis) {
+        }
+
         private final LongSupplier nanoTime;
         private final LongSupplier pauseMillis;
-        private final ArrayDeque<long[]> readings = new ArrayDeque<>();
+        private final ArrayDeque<Reading> readings = new ArrayDeque<>();
 
         Overhead(LongSupplier nanoTime, LongSupplier pauseMillis) {
             this.nanoTime = nanoTime;
             this.pauseMillis = pauseMillis;
-            readings.add(new long[] { nanoTime.getAsLong(), pauseMillis.getAsLong() });
+            readings.add(new Reading(nanoTime.getAsLong(), pauseMillis.getAsLong()));
         }
 
         synchronized double share() {
-            long now = nanoTime.getAsLong();
-            long paused = pauseMillis.getAsLong();
-            while (readings.size() > 1 && now - readings.peekFirst()[0] > OVERHEAD_LOOKBACK_NANOS) {
+            Reading now = new Reading(nanoTime.getAsLong(), pauseMillis.getAsLong());
+            while (readings.size() > 1 && now.nanos() - readings.peekFirst().nanos() > OVERHEAD_LOOKBACK_NANOS) {
                 readings.pollFirst();
             }
-            long[] start = readings.peekFirst();
-            readings.addLast(new long[] { now, paused });
-            long elapsed = now - start[0];
+            Reading start = readings.peekFirst();
+            readings.addLast(now);
+            long elapsed = now.nanos() - start.nanos();
             if (elapsed <= 0) {
                 return 0;
             }
-            return Math.min(1, Math.max(0, TimeUnit.MILLISECONDS.toNanos(paused - start[1]) / (double) elapsed));
+            double paused = TimeUnit.MILLISECONDS.toNanos(now.pauseMillis() - start.pauseMillis());
+            return Math.min(1, Math.max(0, paused / elapsed));
         }
     }
 }
