@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.tollgate.simulator.Fault;
 import io.tollgate.simulator.HerokuSimulator;
 import io.tollgate.simulator.SimulatorOptions;
 import io.tollgate.support.LedgerOutage;
@@ -339,6 +340,14 @@ class UsageLedgerIT {
             });
         }
         awaitCondition("load under way", Duration.ofSeconds(30), () -> answered.size() >= 200);
+        // four requests held in flight by an upstream that stalls mid-answer, so that the kill finds some between
+        // their start and their answer however fast the machine (with its 2 ms chunks an answer takes a few ms), and
+        // twenty more after them, by which time the writes of the stalled ones' start (reservations) have gone
+        simulator.enqueue(Fault.stallAfterEvents(1).withTimes(4));
+        awaitCondition("the stalled requests under way", Duration.ofSeconds(30), () -> simulator.pendingFaults().isEmpty());
+        int stalledBy = simulator.count("/v1/chat/completions");
+        awaitCondition("requests after the stalled ones", Duration.ofSeconds(30),
+                () -> simulator.count("/v1/chat/completions") >= stalledBy + 20);
         gateway.process.destroyForcibly(); // SIGKILL: no shutdown hook runs
         gateway.process.waitFor(10, TimeUnit.SECONDS);
         running.set(false);
